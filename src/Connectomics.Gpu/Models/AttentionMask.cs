@@ -1,0 +1,23 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Connectomics.Gpu.Models;
+
+/// <summary>The key mask of a padded batch in the two forms attention needs, built once per batch.</summary>
+internal sealed class AttentionMask
+{
+    /// <summary>Builds the masks from a [B, S] mask of ones (real tokens) and zeros (padding).</summary>
+    /// <param name="attentionMask">The mask (int64).</param>
+    public AttentionMask(Tensor attentionMask)
+    {
+        var keys = attentionMask.unsqueeze(1).unsqueeze(1);
+        Boolean = keys.to(ScalarType.Bool);
+        Additive = (1.0f - keys.to(ScalarType.Float32)) * float.MinValue;
+    }
+
+    /// <summary>Gets the [B, 1, 1, S] mask that is <see langword="true"/> where a key takes part.</summary>
+    public Tensor Boolean { get; }
+
+    /// <summary>Gets the [B, 1, 1, S] float mask added to the scores: 0 for real keys, float.MinValue for padding.</summary>
+    public Tensor Additive { get; }
+}
