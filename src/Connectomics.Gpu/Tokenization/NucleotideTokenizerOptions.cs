@@ -5,7 +5,7 @@ namespace Connectomics.Gpu.Tokenization;
 /// The tokenizer copies the values when it is created, so changing an options object later does not change a
 /// tokenizer built from it. Every combination of values is valid.
 /// </remarks>
-public class NucleotideTokenizerOptions
+public sealed class NucleotideTokenizerOptions
 {
     /// <summary>
     /// Gets or sets a value indicating whether lower-case ASCII letters are read as upper case before tokenizing,
@@ -25,4 +25,8 @@ public class NucleotideTokenizerOptions
     /// </summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool StrictNucleotides { get; set; }
+
+    /// <summary>Returns a copy that later changes to this instance do not affect.</summary>
+    /// <returns>The copy.</returns>
+    public NucleotideTokenizerOptions Clone() => (NucleotideTokenizerOptions)MemberwiseClone();
 }

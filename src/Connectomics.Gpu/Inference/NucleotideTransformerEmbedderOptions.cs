@@ -1,0 +1,96 @@
+using System.ComponentModel.DataAnnotations;
+using Connectomics.Devices;
+using Connectomics.Gpu.Models;
+using Connectomics.Gpu.Tokenization;
+
+namespace Connectomics.Gpu.Inference;
+
+/// <summary>How a <see cref="NucleotideTransformerEmbedder"/> runs. Validated once, when the embedder is built.</summary>
+public sealed class NucleotideTransformerEmbedderOptions
+{
+    /// <summary>Gets or sets where the model runs.</summary>
+    /// <value>The default value is <see cref="DeviceSelection.Auto"/>.</value>
+    [Required]
+    public DeviceSelection Device { get; set; } = DeviceSelection.Auto;
+
+    /// <summary>Gets or sets the number format of the projections on CUDA devices (the CPU always uses float32).</summary>
+    /// <value>The default value is <see cref="ComputePrecision.Float32"/>.</value>
+    public ComputePrecision CudaPrecision { get; set; } = ComputePrecision.Float32;
+
+    /// <summary>Gets or sets the token budget of one device batch: sequences × padded length never exceeds it
+    /// (a single sequence longer than the budget still forms a batch of its own).</summary>
+    /// <value>The default value is 8192.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxBatchTokens { get; set; } = 8192;
+
+    /// <summary>Gets or sets the most sequences in one device batch.</summary>
+    /// <value>The default value is 256.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Gets or sets how hidden states are pooled.</summary>
+    /// <value>The default value is <see cref="EmbeddingPooling.Mean"/>.</value>
+    public EmbeddingPooling Pooling { get; set; } = EmbeddingPooling.Mean;
+
+    /// <summary>Gets or sets a value indicating whether vectors are scaled to unit L2 norm.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool Normalize { get; set; }
+
+    /// <summary>Gets or sets what happens to a read with more tokens than the model accepts. With
+    /// <see cref="LongSequencePolicy.Split"/>, window embeddings are averaged weighted by their token counts
+    /// (for <see cref="EmbeddingPooling.Max"/>, the element-wise maximum of the windows is taken).</summary>
+    /// <value>The default value is <see cref="LongSequencePolicy.Split"/>.</value>
+    public LongSequencePolicy LongSequences { get; set; } = LongSequencePolicy.Split;
+
+    /// <summary>Gets or sets the most tokens per sequence (CLS included); <see langword="null"/> uses the model's
+    /// limit (1000 for v1, 2048 for v2).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    [Range(2, int.MaxValue)]
+    public int? MaxTokens { get; set; }
+
+    /// <summary>Gets or sets how attention is computed.</summary>
+    /// <value>The default value is <see cref="AttentionImplementation.ScaledDotProduct"/>.</value>
+    public AttentionImplementation Attention { get; set; } = AttentionImplementation.ScaledDotProduct;
+
+    /// <summary>Gets or sets the CPU threads libtorch uses; <see langword="null"/> keeps libtorch's default.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    [Range(1, 1024)]
+    public int? CpuThreads { get; set; }
+
+    /// <summary>Gets or sets the tokenizer's options (upper-casing, strict alphabet).</summary>
+    /// <value>The default value is the Hugging Face behaviour.</value>
+    [Required]
+    public NucleotideTokenizerOptions Tokenizer { get; set; } = new();
+
+    /// <summary>Gets or sets the most records <see cref="NucleotideTransformerEmbedder.EmbedAsync(IAsyncEnumerable{Sequences.SequenceRecord}, System.Threading.CancellationToken)"/>
+    /// gathers before sorting them into batches by length (larger groups pad less).</summary>
+    /// <value>The default value is 1024.</value>
+    [Range(1, int.MaxValue)]
+    public int StreamingGroupSize { get; set; } = 1024;
+
+    /// <summary>Returns a copy that later changes to this instance do not affect.</summary>
+    /// <returns>The copy.</returns>
+    public NucleotideTransformerEmbedderOptions Clone()
+    {
+        var copy = (NucleotideTransformerEmbedderOptions)MemberwiseClone();
+        copy.Tokenizer = Tokenizer.Clone();
+        return copy;
+    }
+
+    /// <summary>Throws one exception listing every invalid setting.</summary>
+    /// <exception cref="ValidationException">A setting is invalid.</exception>
+    public void Validate()
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        var errors = results.Select(r => r.ErrorMessage ?? string.Join(",", r.MemberNames)).ToList();
+        if (!Enum.IsDefined(CudaPrecision)) errors.Add($"{nameof(CudaPrecision)} '{CudaPrecision}' is not defined.");
+        if (!Enum.IsDefined(Pooling)) errors.Add($"{nameof(Pooling)} '{Pooling}' is not defined.");
+        if (!Enum.IsDefined(LongSequences)) errors.Add($"{nameof(LongSequences)} '{LongSequences}' is not defined.");
+        if (!Enum.IsDefined(Attention)) errors.Add($"{nameof(Attention)} '{Attention}' is not defined.");
+        if (errors.Count > 0)
+        {
+            throw new ValidationException($"{nameof(NucleotideTransformerEmbedderOptions)} is invalid: {string.Join(" ", errors)}");
+        }
+    }
+}
