@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Connectomics;
+using Connectomics.Embed;
+using Connectomics.Gpu.Inference;
+using Connectomics.Gpu.Tokenization;
+using Connectomics.Sequences;
+using Connectomics.Storage.Fasta;
+using Microsoft.Extensions.Logging;
+
+var weights = new Option<DirectoryInfo?>("--weights") { Description = "Hugging Face checkpoint directory (config.json + model.safetensors or sharded safetensors with their index)." };
+var preset = new Option<string>("--preset") { Description = "Preset with random weights when --weights is not given (tiny, v2-50m, 500m-human-ref, ...).", DefaultValueFactory = _ => "tiny" };
+var seed = new Option<long>("--seed") { Description = "Seed of the random weights of a preset.", DefaultValueFactory = _ => 0 };
+var fasta = new Option<FileInfo?>("--fasta") { Description = "Multi-record FASTA input (any line width). Without it, a few demo reads are embedded." };
+var jsonl = new Option<FileInfo?>("--jsonl") { Description = "Output: one JSON object per record {id, tokens, embedding}." };
+var device = new Option<string>("--device") { Description = "auto, cpu, cuda, cuda:N, cuda:0,1 or cuda:all.", DefaultValueFactory = _ => "auto" };
+var batchTokens = new Option<int>("--batch-tokens") { Description = "Token budget of one device batch (sequences x padded length).", DefaultValueFactory = _ => 8192 };
+var pooling = new Option<EmbeddingPooling>("--pooling") { Description = "mean (CLS included, as the NT model cards), cls or max.", DefaultValueFactory = _ => EmbeddingPooling.Mean };
+var normalize = new Option<bool>("--normalize") { Description = "Scale every embedding to unit L2 norm." };
+var longReads = new Option<LongSequencePolicy>("--long-reads") { Description = "Reads longer than the model accepts: split (windows averaged by token count), truncate or reject.", DefaultValueFactory = _ => LongSequencePolicy.Split };
+var upperCase = new Option<bool>("--upper-case") { Description = "Upper-case reads first (soft-masked genomes)." };
+var strict = new Option<bool>("--strict") { Description = "Reject characters other than A, C, G, T and N." };
+var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch." };
+var verbose = new Option<bool>("--verbose") { Description = "Log batching and device details." };
+
+var root = new RootCommand("Embeds DNA reads with a Nucleotide Transformer (TorchSharp, CPU or CUDA).")
+{
+    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, threads, verbose,
+};
+
+root.SetAction(async (parsed, cancellationToken) =>
+{
+    using var loggerFactory = LoggerFactory.Create(b => b
+        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+        .SetMinimumLevel(parsed.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
+    try
+    {
+        var builder = NucleotideTransformerEmbedder.CreateBuilder()
+            .OnDevice(parsed.GetValue(device)!)
+            .WithLoggerFactory(loggerFactory)
+            .Configure(o =>
+            {
+                o.MaxBatchTokens = parsed.GetValue(batchTokens);
+                o.Pooling = parsed.GetValue(pooling);
+                o.Normalize = parsed.GetValue(normalize);
+                o.LongSequences = parsed.GetValue(longReads);
+                o.CpuThreads = parsed.GetValue(threads);
+                o.Tokenizer.UpperCaseFirst = parsed.GetValue(upperCase);
+                o.Tokenizer.StrictNucleotides = parsed.GetValue(strict);
+            });
+        var checkpoint = parsed.GetValue(weights);
+        builder = checkpoint is null ? builder.FromPreset(parsed.GetValue(preset)!, parsed.GetValue(seed)) : builder.FromPretrained(checkpoint.FullName);
+
+        var started = Stopwatch.GetTimestamp();
+        using var embedder = builder.Build();
+        Console.Error.WriteLine($"model {embedder.Name}: {embedder.Dimension}-dim, {embedder.Config.NumHiddenLayers} layers, on {string.Join(",", embedder.Devices)}");
+
+        var input = parsed.GetValue(fasta);
+        var output = parsed.GetValue(jsonl);
+        IAsyncEnumerable<SequenceRecord> records = input is null
+            ? DemoReads.Create().ToAsyncEnumerable()
+            : FastaReader.ReadAsync(input.FullName, cancellationToken);
+
+        await using var writer = output is null ? null : new JsonlEmbeddingWriter(output.FullName);
+        long count = 0, tokens = 0;
+        await foreach (var embedding in embedder.EmbedAsync(records, cancellationToken))
+        {
+            count++;
+            tokens += embedding.TokenCount;
+            if (writer is not null)
+            {
+                await writer.WriteAsync(embedding, embedder.Tokenizer.EncodeToIds(embedding.Record.Sequence), cancellationToken);
+            }
+
+            if (output is null || input is null)
+            {
+                var head = string.Join(", ", embedding.Vector.Span[..Math.Min(5, embedding.Vector.Length)].ToArray().Select(v => v.ToString("F5", CultureInfo.InvariantCulture)));
+                Console.WriteLine($"{embedding.Id}\t{embedding.TokenCount} tokens\tdim {embedding.Vector.Length}\t[{head}, ...]");
+            }
+        }
+
+        if (writer is not null)
+        {
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"embedded {count} records ({tokens} tokens) in {seconds:F1} s{(output is null ? string.Empty : $" -> {output.FullName}")}"));
+        return 0;
+    }
+    catch (Exception e) when (e is ConnectomicsException or FileNotFoundException or DirectoryNotFoundException or FormatException
+        or System.ComponentModel.DataAnnotations.ValidationException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+});
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Connectomics.Gpu.Inference;
+using Connectomics.Gpu.Models;
+using Connectomics.Gpu.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Connectomics.Benchmarks;
+
+/// <summary>
+/// The TorchSharp half of the side-by-side comparison with PyTorch (tools/bench/compare_with_pytorch.sh): the same
+/// architecture and shapes as tools/bench/pytorch_encoder_bench.py — random weights, 1 kb reads (168 tokens, no
+/// padding), float32, inference mode, forward plus mean pooling — printing the same JSON lines.
+/// </summary>
+internal static class ForwardTiming
+{
+    private const int Tokens = 168;
+
+    public static int Run(string[] args)
+    {
+        var configs = new List<string>();
+        var batches = new List<int>();
+        int iters = 10, warmup = 3, threads = 2;
+        var attention = AttentionImplementation.ScaledDotProduct;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--config": configs.Add(args[++i]); break;
+                case "--batch": batches.Add(int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
+                case "--iters": iters = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--attention": attention = Enum.Parse<AttentionImplementation>(args[++i], ignoreCase: true); break;
+                case "--json": break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+            }
+        }
+
+        TorchNativeRuntime.EnsureLoaded();
+        torch.set_num_threads(threads);
+        foreach (var config in configs.Count > 0 ? configs : ["tiny", "v2-50m"])
+        {
+            foreach (var batch in batches.Count > 0 ? batches : [8, 32])
+            {
+                Console.WriteLine(JsonSerializer.Serialize(Measure(config, batch, iters, warmup, threads, attention)));
+            }
+        }
+
+        return 0;
+    }
+
+    private static Dictionary<string, object> Measure(string name, int batch, int iters, int warmup, int threads, AttentionImplementation attention)
+    {
+        using var model = new EsmEncoderModel(NucleotideTransformerPresets.Get(name), attention);
+        model.InitializeWeights(0);
+        model.eval();
+        var random = new Random(0);
+        var ids = new long[batch * Tokens];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = i % Tokens == 0 ? 3 : random.Next(6, 4102);
+        }
+
+        using var idTensor = torch.tensor(ids, [batch, Tokens]);
+        using var mask = torch.ones([batch, Tokens], ScalarType.Int64);
+        var windows = Enumerable.Range(0, batch).Select(b => ids.AsSpan(b * Tokens, Tokens).ToArray().Select(v => (int)v).ToArray()).ToArray();
+
+        var times = new List<double>();
+        for (var i = 0; i < warmup + iters; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            BatchEncoder.EncodeAndPool(model, torch.CPU, windows, EmbeddingPooling.Mean);
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (i >= warmup)
+            {
+                times.Add(ms);
+            }
+        }
+
+        times.Sort();
+        var median = times[times.Count / 2];
+        return new Dictionary<string, object>
+        {
+            ["framework"] = "torchsharp",
+            ["config"] = name,
+            ["batch"] = batch,
+            ["threads"] = threads,
+            ["attention"] = attention.ToString(),
+            ["median_ms"] = Math.Round(median, 3),
+            ["seq_per_s"] = Math.Round(batch / (median / 1000), 3),
+            ["tokens_per_s"] = Math.Round(batch * Tokens / (median / 1000), 1),
+        };
+    }
+}
