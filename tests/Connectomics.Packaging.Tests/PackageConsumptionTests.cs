@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection;
 using System.Xml.Linq;
 
 namespace Connectomics.Packaging.Tests;
@@ -20,9 +21,11 @@ public sealed class PackageConsumptionTests : IDisposable
     {
         var root = DotnetProcess.RepositoryRoot();
         var feed = Path.Combine(_work, "feed");
+        // Pack what the test run built: the same configuration as this assembly.
+        var configuration = typeof(PackageConsumptionTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         foreach (var package in Packages)
         {
-            var (code, output) = DotnetProcess.Run(root, "pack", $"src/{package}/{package}.csproj", "--no-build", "-o", feed, $"-p:PackageVersion={_version}");
+            var (code, output) = DotnetProcess.Run(root, "pack", $"src/{package}/{package}.csproj", "--no-build", "-c", configuration, "-o", feed, $"-p:PackageVersion={_version}");
             Assert.True(code == 0, $"dotnet pack {package} failed:\n{output}");
         }
 

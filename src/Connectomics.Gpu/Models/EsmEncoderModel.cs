@@ -46,7 +46,7 @@ internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
             switch (module)
             {
                 case Linear linear:
-                    nn.init.normal_(linear.weight!, 0.0, 0.02, generator);
+                    linear.weight!.normal_(0.0, 0.02, generator);
                     if (linear.bias is not null)
                     {
                         nn.init.zeros_(linear.bias);
@@ -54,7 +54,7 @@ internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
 
                     break;
                 case Embedding embedding:
-                    nn.init.normal_(embedding.weight!, 0.0, 0.02, generator);
+                    embedding.weight!.normal_(0.0, 0.02, generator);
                     embedding.weight![Config.PadTokenId].zero_();
                     break;
                 case LayerNorm norm:

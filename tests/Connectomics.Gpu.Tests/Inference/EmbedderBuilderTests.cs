@@ -1,0 +1,138 @@
+using System.ComponentModel.DataAnnotations;
+using Connectomics.Embeddings;
+using Connectomics.Gpu.Inference;
+using Connectomics.Gpu.Models;
+using Connectomics.Sequences;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Connectomics.Gpu.Tests.Inference;
+
+public sealed class EmbedderBuilderTests
+{
+    private static readonly SequenceRecord[] Reads = [new("a", "ATTCCGATTCCGATTCCG"), new("b", "ACGTGTACNTGCACGGANCGACTAGTCTGA")];
+
+    [Fact]
+    public async Task Presets_are_reproducible_random_models_of_the_preset_shape()
+    {
+        async Task<IReadOnlyList<SequenceEmbedding>> Embed(long seed)
+        {
+            using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny", seed).OnDevice("cpu").Build();
+            Assert.Equal(128, embedder.Dimension);
+            Assert.Equal(2048, embedder.MaxTokens);
+            Assert.Equal([Devices.ComputeDevice.Cpu], embedder.Devices);
+            return await embedder.EmbedAsync(Reads);
+        }
+
+        var first = await Embed(7);
+        var again = await Embed(7);
+        var other = await Embed(8);
+        Assert.Equal(first[0].Vector.ToArray(), again[0].Vector.ToArray());
+        Assert.NotEqual(first[0].Vector.ToArray(), other[0].Vector.ToArray());
+    }
+
+    [Fact]
+    public void Invalid_options_are_all_reported_when_building()
+    {
+        var error = Assert.Throws<ValidationException>(() => NucleotideTransformerEmbedder.CreateBuilder()
+            .FromPreset("tiny")
+            .Configure(o => { o.MaxBatchTokens = 0; o.MaxBatchSize = -1; })
+            .Build());
+        Assert.Contains(nameof(NucleotideTransformerEmbedderOptions), error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxBatchTokens", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_builder_is_single_use_and_needs_a_model()
+    {
+        Assert.Throws<InvalidOperationException>(() => NucleotideTransformerEmbedder.CreateBuilder().Build());
+        var builder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cpu");
+        builder.Build().Dispose();
+        Assert.Throws<InvalidOperationException>(() => builder.Build());
+        Assert.Throws<InvalidOperationException>(() => builder.OnDevice("cpu"));
+    }
+
+    [Fact]
+    public void A_cuda_device_that_does_not_exist_is_named_in_the_error()
+    {
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return;
+        }
+
+        var error = Assert.Throws<ModelConfigurationException>(() => NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cuda:3").Build());
+        Assert.Contains("cuda:3", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ModelConfigurationException>(() => NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cuda:all").Build());
+    }
+
+    [Fact]
+    public void Auto_picks_the_cpu_when_no_cuda_device_is_present()
+    {
+        using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").Build();
+        var expected = TorchSharp.torch.cuda.is_available() ? Devices.ComputeDevice.Cuda(0) : Devices.ComputeDevice.Cpu;
+        Assert.Equal([expected], embedder.Devices);
+    }
+
+    [Fact]
+    public async Task A_disposed_embedder_refuses_work()
+    {
+        var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cpu").Build();
+        embedder.Dispose();
+        embedder.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => embedder.EmbedAsync(Reads));
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_call()
+    {
+        using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cpu").Build();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => embedder.EmbedAsync(Reads, cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Streaming_keeps_input_order_across_groups()
+    {
+        var random = new Random(9);
+        var reads = Enumerable.Range(0, 23).Select(i => new SequenceRecord($"s{i}", new string('A', random.Next(1, 200)))).ToArray();
+        using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cpu")
+            .Configure(o => o.StreamingGroupSize = 5).Build();
+        var streamed = new List<SequenceEmbedding>();
+        await foreach (var embedding in embedder.EmbedAsync(reads.ToAsyncEnumerable()))
+        {
+            streamed.Add(embedding);
+        }
+
+        var batched = await embedder.EmbedAsync(reads);
+        Assert.Equal(reads.Select(r => r.Id), streamed.Select(e => e.Id));
+        for (var i = 0; i < reads.Length; i++)
+        {
+            // Different groups batch differently: equal within float rounding.
+            var a = batched[i].Vector.Span;
+            var b = streamed[i].Vector.Span;
+            for (var d = 0; d < a.Length; d++)
+            {
+                Assert.True(Math.Abs(a[d] - b[d]) <= 1e-5, $"{reads[i].Id}[{d}]: {a[d]} vs {b[d]}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Dependency_injection_registers_a_singleton_embedding_model_and_named_ones()
+    {
+        var services = new ServiceCollection();
+        services.AddConnectomics()
+            .AddNucleotideTransformer(r => { r.Preset = "tiny"; r.Seed = 3; r.Embedder.Device = Devices.DeviceSelection.Cpu; })
+            .AddNucleotideTransformer(r => r.Checkpoint = ReferenceFixture.PathOf("v2-tiny"), name: "fixture");
+        await using var provider = services.BuildServiceProvider();
+
+        var model = provider.GetRequiredService<IEmbeddingModel>();
+        Assert.Same(model, provider.GetRequiredService<IEmbeddingModel>());
+        Assert.Equal(128, model.Dimension);
+        var named = provider.GetRequiredKeyedService<IEmbeddingModel>("fixture");
+        Assert.Equal(64, named.Dimension);
+        Assert.Equal("v2-tiny", named.Name);
+        Assert.Equal(2, (await named.EmbedAsync(Reads)).Count);
+    }
+}
