@@ -35,6 +35,7 @@ internal static class ForwardTiming
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--attention": attention = Enum.Parse<AttentionImplementation>(args[++i], ignoreCase: true); break;
                 case "--json": break;
+                case "--mallopt": NativeHeapTuning.Apply(); break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }
@@ -89,6 +90,7 @@ internal static class ForwardTiming
             ["batch"] = batch,
             ["threads"] = threads,
             ["attention"] = attention.ToString(),
+            ["mallopt"] = NativeHeapTuning.IsApplied,
             ["median_ms"] = Math.Round(median, 3),
             ["seq_per_s"] = Math.Round(batch / (median / 1000), 3),
             ["tokens_per_s"] = Math.Round(batch * Tokens / (median / 1000), 1),

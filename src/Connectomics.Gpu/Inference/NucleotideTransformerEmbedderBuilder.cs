@@ -171,6 +171,11 @@ public sealed class NucleotideTransformerEmbedderBuilder
         var vocabulary = ChooseVocabulary(config);
         var tokenizer = new NucleotideTokenizer(vocabulary, options.Tokenizer);
         var devices = ResolveDevices(options.Device);
+        if (options.TuneNativeHeap)
+        {
+            NativeHeapTuning.Apply();
+        }
+
         if (options.CpuThreads is int threads)
         {
             torch.set_num_threads(threads);

@@ -57,6 +57,12 @@ public sealed class NucleotideTransformerEmbedderOptions
     [Range(1, 1024)]
     public int? CpuThreads { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the process's glibc allocator keeps large freed blocks for
+    /// reuse instead of unmapping them after every operation (see <see cref="Runtime.NativeHeapTuning"/>): much
+    /// faster CPU inference, at the price of native memory staying at its peak.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool TuneNativeHeap { get; set; } = true;
+
     /// <summary>Gets or sets the tokenizer's options (upper-casing, strict alphabet).</summary>
     /// <value>The default value is the Hugging Face behaviour.</value>
     [Required]

@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Connectomics.Gpu.Runtime;
@@ -9,10 +12,11 @@ namespace Connectomics.Gpu.Runtime;
 /// program headers and the dynamic segment, exactly as the dynamic loader finds it, so stripped section headers
 /// do not matter.
 /// </summary>
-internal sealed class ElfImage
+internal sealed unsafe class ElfImage : IDisposable
 {
     private const uint PtLoad = 1;
     private const uint PtDynamic = 2;
+    private const uint PtGnuRelro = 0x6474e552;
     private const long DtNull = 0;
     private const long DtNeeded = 1;
     private const long DtPltRelSz = 2;
@@ -37,15 +41,45 @@ internal sealed class ElfImage
     /// <summary>The flag in a version-need entry that makes a missing version a warning instead of an error.</summary>
     internal const ushort VersionFlagWeak = 0x2;
 
-    private readonly byte[] _bytes;
+    private readonly byte* _data;
+    private readonly long _length;
+    private readonly byte[]? _pinned;
+    private readonly MemoryMappedFile? _map;
+    private readonly MemoryMappedViewAccessor? _view;
     private readonly List<(ulong VAddr, ulong Offset, ulong FileSize)> _loads = [];
+    private readonly List<(ulong VAddr, ulong Size)> _relro = [];
     private readonly Dictionary<long, ulong> _dynamic = [];
 
-    private ElfImage(string path, byte[] bytes)
+    private ElfImage(string path, ReadOnlySpan<byte> bytes)
     {
         Path = path;
-        _bytes = bytes;
+
+        // On the pinned object heap: the address stays valid for as long as this image holds the array.
+        _pinned = GC.AllocateUninitializedArray<byte>(bytes.Length, pinned: true);
+        bytes.CopyTo(_pinned);
+        _data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_pinned));
+        _length = bytes.Length;
         Parse();
+    }
+
+    private ElfImage(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, long length)
+    {
+        Path = path;
+        _map = map;
+        _view = view;
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        _data = pointer + view.PointerOffset;
+        _length = length;
+        try
+        {
+            Parse();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>Gets the file the image was read from.</summary>
@@ -64,13 +98,42 @@ internal sealed class ElfImage
     public IReadOnlySet<string> VersionDefinitions { get; private set; } = new HashSet<string>();
 
     /// <summary>Gets the raw bytes of the image (patching works on a copy of them).</summary>
-    public ReadOnlySpan<byte> Bytes => _bytes;
+    public ReadOnlySpan<byte> Bytes => new(_data, checked((int)_length));
 
     /// <summary>Reads and parses an ELF shared object.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The image.</returns>
     /// <exception cref="TorchRuntimeException">The file is not an ELF64 little-endian object with a dynamic segment.</exception>
     public static ElfImage Read(string path) => new(path, File.ReadAllBytes(path));
+
+    /// <summary>Maps a (possibly very large) ELF shared object read-only instead of reading it into memory.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The image; dispose it to unmap the file.</returns>
+    public static ElfImage Map(string path)
+    {
+        var length = new FileInfo(path).Length;
+        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        try
+        {
+            return new ElfImage(path, map, map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read), length);
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Unmaps the file of an image made by <see cref="Map"/>; nothing to do for the others.</summary>
+    public void Dispose()
+    {
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+            _map!.Dispose();
+        }
+    }
 
     /// <summary>Parses an ELF shared object held in memory.</summary>
     /// <param name="path">The name to use in errors.</param>
@@ -83,7 +146,7 @@ internal sealed class ElfImage
     /// <returns>The patched bytes.</returns>
     public byte[] WithWeakVersionNeeds(IEnumerable<ElfVersionNeed> needs)
     {
-        var copy = (byte[])_bytes.Clone();
+        var copy = Bytes.ToArray();
         foreach (var need in needs)
         {
             BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(checked((int)need.FlagsOffset), 2), (ushort)(need.Flags | VersionFlagWeak));
@@ -91,6 +154,46 @@ internal sealed class ElfImage
 
         return copy;
     }
+
+    /// <summary>Finds the PLT slot (the GOT entry a <c>JUMP_SLOT</c> relocation fills) through which the image calls
+    /// <paramref name="symbol"/>.</summary>
+    /// <param name="symbol">The dynamic symbol name.</param>
+    /// <param name="slot">The slot's address relative to the image's load base.</param>
+    /// <returns><see langword="true"/> when the image calls the symbol through a PLT slot.</returns>
+    public bool TryFindPltSlot(string symbol, out ulong slot)
+    {
+        slot = 0;
+        if (!_dynamic.TryGetValue(DtJmpRel, out var jmp) || !_dynamic.TryGetValue(DtPltRelSz, out var size)
+            || !_dynamic.TryGetValue(DtSymTab, out var symtabAddr)
+            || _dynamic.GetValueOrDefault(DtPltRel, (ulong)DtRela) != (ulong)DtRela)
+        {
+            return false;
+        }
+
+        var start = FileOffset(jmp);
+        var symtab = FileOffset(symtabAddr);
+        for (ulong at = 0; at + 24 <= size; at += 24)
+        {
+            var offset = U64(start + (long)at);
+            var index = (long)(U64(start + (long)at + 8) >> 32);
+            if (index != 0 && DynamicString(U32(symtab + (24 * index))) == symbol)
+            {
+                slot = offset;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Tells whether an address (relative to the load base) lies in a region the loader makes read-only
+    /// after relocation (<c>PT_GNU_RELRO</c>).</summary>
+    /// <param name="address">The address.</param>
+    /// <returns><see langword="true"/> when it is protected.</returns>
+    public bool IsInRelro(ulong address) => _relro.Any(r => address >= r.VAddr && address < r.VAddr + r.Size);
+
+    /// <summary>Gets the end (relative to the load base) of the highest loadable segment.</summary>
+    public ulong MappedEnd => _loads.Count == 0 ? 0 : _loads.Max(l => l.VAddr + l.FileSize);
 
     /// <summary>Names the dynamic symbols of the given version index that a relocation binds.</summary>
     /// <param name="versionIndex">The version index (<c>vna_other</c> of a version-need entry).</param>
@@ -164,9 +267,9 @@ internal sealed class ElfImage
 
     private void Parse()
     {
-        var b = _bytes;
+        var b = new ReadOnlySpan<byte>(_data, (int)Math.Min(_length, 64));
         var needed = new List<long>();
-        if (b.Length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[2] != (byte)'L' || b[3] != (byte)'F')
+        if (_length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[2] != (byte)'L' || b[3] != (byte)'F')
         {
             throw new TorchRuntimeException($"'{Path}' is not an ELF file.");
         }
@@ -191,6 +294,10 @@ internal sealed class ElfImage
             if (type == PtLoad)
             {
                 _loads.Add((vaddr, offset, fileSize));
+            }
+            else if (type == PtGnuRelro)
+            {
+                _relro.Add((vaddr, U64(at + 40)));
             }
             else if (type == PtDynamic)
             {
@@ -308,14 +415,14 @@ internal sealed class ElfImage
         }
 
         var start = FileOffset(strtab) + offset;
-        var limit = _dynamic.TryGetValue(DtStrSz, out var size) ? FileOffset(strtab) + (long)size : _bytes.Length;
+        var limit = _dynamic.TryGetValue(DtStrSz, out var size) ? FileOffset(strtab) + (long)size : _length;
         var end = start;
-        while (end < limit && _bytes[end] != 0)
+        while (end < limit && _data[end] != 0)
         {
             end++;
         }
 
-        return Encoding.UTF8.GetString(_bytes, (int)start, (int)(end - start));
+        return Encoding.UTF8.GetString(_data + start, checked((int)(end - start)));
     }
 
     private long FileOffset(ulong vaddr)
@@ -331,9 +438,19 @@ internal sealed class ElfImage
         throw new TorchRuntimeException($"'{Path}': address 0x{vaddr:x} lies in no loadable segment.");
     }
 
-    private ushort U16(long at) => BinaryPrimitives.ReadUInt16LittleEndian(_bytes.AsSpan(checked((int)at), 2));
+    private ReadOnlySpan<byte> At(long at, int count)
+    {
+        if (at < 0 || at + count > _length)
+        {
+            throw new TorchRuntimeException($"'{Path}' is truncated: a read at offset {at} runs past its {_length} bytes.");
+        }
 
-    private uint U32(long at) => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(checked((int)at), 4));
+        return new ReadOnlySpan<byte>(_data + at, count);
+    }
 
-    private ulong U64(long at) => BinaryPrimitives.ReadUInt64LittleEndian(_bytes.AsSpan(checked((int)at), 8));
+    private ushort U16(long at) => BinaryPrimitives.ReadUInt16LittleEndian(At(at, 2));
+
+    private uint U32(long at) => BinaryPrimitives.ReadUInt32LittleEndian(At(at, 4));
+
+    private ulong U64(long at) => BinaryPrimitives.ReadUInt64LittleEndian(At(at, 8));
 }

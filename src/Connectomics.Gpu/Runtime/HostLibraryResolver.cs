@@ -30,14 +30,37 @@ internal static partial class HostLibraryResolver
         }
     }
 
+    /// <summary>Returns the load base (<c>l_addr</c>) of a library the loader has open.</summary>
+    /// <param name="handle">A handle from <see cref="NativeLibrary.Load(string)"/>.</param>
+    /// <returns>The base address, or <see cref="IntPtr.Zero"/> when the loader cannot tell.</returns>
+    public static IntPtr BaseAddressOf(IntPtr handle)
+    {
+        var linkMap = LinkMapOf(handle);
+        return linkMap == IntPtr.Zero ? IntPtr.Zero : Marshal.ReadIntPtr(linkMap);
+    }
+
     private static string? PathOf(IntPtr handle)
+    {
+        var linkMap = LinkMapOf(handle);
+        if (linkMap == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        // struct link_map { ElfW(Addr) l_addr; char *l_name; ... }
+        var namePointer = Marshal.ReadIntPtr(linkMap, IntPtr.Size);
+        var name = Marshal.PtrToStringUTF8(namePointer);
+        return string.IsNullOrEmpty(name) ? null : name;
+    }
+
+    private static IntPtr LinkMapOf(IntPtr handle)
     {
         IntPtr linkMap;
         try
         {
             if (DlInfo(handle, RtldDiLinkMap, out linkMap) != 0)
             {
-                return null;
+                return IntPtr.Zero;
             }
         }
         catch (EntryPointNotFoundException)
@@ -45,14 +68,11 @@ internal static partial class HostLibraryResolver
             // glibc before 2.34 keeps dlinfo in libdl.
             if (DlInfoLibDl(handle, RtldDiLinkMap, out linkMap) != 0)
             {
-                return null;
+                return IntPtr.Zero;
             }
         }
 
-        // struct link_map { ElfW(Addr) l_addr; char *l_name; ... }
-        var namePointer = Marshal.ReadIntPtr(linkMap, IntPtr.Size);
-        var name = Marshal.PtrToStringUTF8(namePointer);
-        return string.IsNullOrEmpty(name) ? null : name;
+        return linkMap;
     }
 
     [LibraryImport("libc.so.6", EntryPoint = "dlinfo")]

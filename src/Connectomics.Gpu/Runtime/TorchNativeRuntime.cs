@@ -23,6 +23,10 @@ namespace Connectomics.Gpu.Runtime;
 /// <c>~/.cache/connectomics/native</c>, in a folder named after the shipped file's hash. Call this method before
 /// the first TorchSharp call; every entry point of this package does. It is thread-safe and idempotent.
 /// </para>
+/// <para>
+/// It also lets libtorch's MKL choose its AVX2/AVX-512 kernels on non-Intel x86 processors (see
+/// <see cref="TorchNativeRuntimeStatus.MklDispatch"/>); set <c>CONNECTOMICS_MKL_VENDOR_DISPATCH=keep</c> to opt out.
+/// </para>
 /// </remarks>
 public static class TorchNativeRuntime
 {
@@ -70,7 +74,9 @@ public static class TorchNativeRuntime
         }
 
         var shippedDirectory = System.IO.Path.GetDirectoryName(shipped)!;
-        return Prepare(shipped, file => ResolveHostProvider(file, shippedDirectory), CacheRoot());
+        var prepared = Prepare(shipped, file => ResolveHostProvider(file, shippedDirectory), CacheRoot());
+        var libtorchCpu = System.IO.Path.Combine(shippedDirectory, "libtorch_cpu.so");
+        return File.Exists(libtorchCpu) ? prepared with { MklDispatch = MklVendorDispatch.Apply(libtorchCpu) } : prepared;
     }
 
     /// <summary>Examines the shipped library against the host and loads it, or a weakened copy of it.</summary>

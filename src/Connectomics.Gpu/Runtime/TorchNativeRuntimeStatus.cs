@@ -9,4 +9,10 @@ public sealed record TorchNativeRuntimeStatus(
     TorchNativeLibraryMode Mode,
     string? ShippedLibraryPath,
     string? LoadedLibraryPath,
-    IReadOnlyList<string> WeakenedVersions);
+    IReadOnlyList<string> WeakenedVersions)
+{
+    /// <summary>Gets what was done about MKL's processor-vendor check (libtorch's MKL picks its generic kernels on
+    /// non-Intel processors unless the check is redirected), or <see langword="null"/> where libtorch ships no
+    /// <c>libtorch_cpu.so</c>.</summary>
+    public string? MklDispatch { get; init; }
+}
