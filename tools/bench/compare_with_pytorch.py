@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Side-by-side throughput of the NT encoder: TorchSharp (our engine) against PyTorch, in one run.
+
+Both run the same architecture and shapes (tools/bench/pytorch_encoder_bench.py and the `side-by-side` mode of
+tests/Connectomics.Benchmarks): random weights, 1 kb reads (168 tokens), float32, inference mode, forward + mean
+pooling, the same thread count and the same allocator settings (mallopt: no mmap, no trim). The two frameworks
+alternate A B A B for --rounds rounds so that machine noise hits both; the ratio of the per-framework medians of
+sequences/s is printed per configuration (> 1 means TorchSharp is faster).
+
+Run from the repository root (needs the .NET SDK, Debian's python3-torch and libopenblas0-openmp):
+
+    python3 tools/bench/compare_with_pytorch.py --config tiny v2-50m --batch 8 32 --rounds 3
+
+PyTorch runs under /usr/bin/python3 with LD_LIBRARY_PATH pointing at the OpenMP build of OpenBLAS and
+OPENBLAS_CORETYPE removed, its fastest configuration on these machines (shared performance notes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_PROJECT = ROOT / "tests" / "Connectomics.Benchmarks"
+BENCH_BINARY = ROOT / "artifacts" / "bin" / "Connectomics.Benchmarks" / "release" / "Connectomics.Benchmarks"
+OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
+
+
+def run_json(command: list[str], env: dict[str, str]) -> dict:
+    out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    if len(lines) != 1:
+        raise RuntimeError(f"expected one JSON line from {command}, got:\n{out}")
+    return json.loads(lines[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", nargs="+", default=["tiny", "v2-50m"])
+    parser.add_argument("--batch", nargs="+", type=int, default=[8, 32])
+    parser.add_argument("--rounds", type=int, default=3, help="A B alternations per measurement (default 3)")
+    parser.add_argument("--iters", type=int, default=5, help="timed iterations inside each run (default 5)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed iterations inside each run (default 2)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-build", action="store_true", help="use the existing Release build")
+    args = parser.parse_args()
+
+    if not Path("/usr/bin/python3").exists() or subprocess.run(
+            ["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode != 0:
+        sys.exit("PyTorch is missing: apt-get install python3-torch libopenblas0-openmp")
+    if not args.no_build:
+        subprocess.run(["dotnet", "build", "-c", "Release", str(BENCH_PROJECT), "--nologo", "-v", "q"], cwd=ROOT, check=True)
+
+    common = ["--iters", str(args.iters), "--warmup", str(args.warmup), "--threads", str(args.threads), "--json", "--mallopt"]
+    py_env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    if Path(OPENBLAS_OPENMP).exists():
+        py_env["LD_LIBRARY_PATH"] = OPENBLAS_OPENMP
+    cs_env = dict(os.environ)
+
+    print(f"{'config':8s} {'batch':>5s} {'pytorch seq/s':>14s} {'torchsharp seq/s':>17s} {'ratio':>6s}   (rounds: pytorch | torchsharp)")
+    for config in args.config:
+        for batch in args.batch:
+            py, cs = [], []
+            shape = ["--config", config, "--batch", str(batch)]
+            for _ in range(args.rounds):
+                py.append(run_json(["/usr/bin/python3", "tools/bench/pytorch_encoder_bench.py", *shape, *common], py_env)["seq_per_s"])
+                cs.append(run_json([str(BENCH_BINARY), "side-by-side", *shape, *common], cs_env)["seq_per_s"])
+            p, c = statistics.median(py), statistics.median(cs)
+            rounds = " ".join(f"{v:.1f}" for v in py) + " | " + " ".join(f"{v:.1f}" for v in cs)
+            print(f"{config:8s} {batch:5d} {p:14.1f} {c:17.1f} {c / p:6.2f}   ({rounds})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
