@@ -52,6 +52,7 @@ internal sealed class JsonlEmbeddingWriter : IAsyncDisposable
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
         await _json.FlushAsync(cancellationToken);
+        await _json.DisposeAsync();
         await _stream.FlushAsync(cancellationToken);
         _stream.Flush(flushToDisk: true);
         await _stream.DisposeAsync();
@@ -61,9 +62,14 @@ internal sealed class JsonlEmbeddingWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_completed)
+        {
+            return;
+        }
+
         await _json.DisposeAsync();
         await _stream.DisposeAsync();
-        if (!_completed && File.Exists(_temp))
+        if (File.Exists(_temp))
         {
             File.Delete(_temp);
         }

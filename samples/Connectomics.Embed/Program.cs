@@ -21,12 +21,13 @@ var normalize = new Option<bool>("--normalize") { Description = "Scale every emb
 var longReads = new Option<LongSequencePolicy>("--long-reads") { Description = "Reads longer than the model accepts: split (windows averaged by token count), truncate or reject.", DefaultValueFactory = _ => LongSequencePolicy.Split };
 var upperCase = new Option<bool>("--upper-case") { Description = "Upper-case reads first (soft-masked genomes)." };
 var strict = new Option<bool>("--strict") { Description = "Reject characters other than A, C, G, T and N." };
+var precision = new Option<ComputePrecision>("--precision") { Description = "Number format of the projections on CUDA: float32, bfloat16 or float16 (the CPU always uses float32).", DefaultValueFactory = _ => ComputePrecision.Float32 };
 var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch." };
 var verbose = new Option<bool>("--verbose") { Description = "Log batching and device details." };
 
 var root = new RootCommand("Embeds DNA reads with a Nucleotide Transformer (TorchSharp, CPU or CUDA).")
 {
-    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, threads, verbose,
+    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, precision, threads, verbose,
 };
 
 root.SetAction(async (parsed, cancellationToken) =>
@@ -46,15 +47,18 @@ root.SetAction(async (parsed, cancellationToken) =>
                 o.Normalize = parsed.GetValue(normalize);
                 o.LongSequences = parsed.GetValue(longReads);
                 o.CpuThreads = parsed.GetValue(threads);
+                o.CudaPrecision = parsed.GetValue(precision);
                 o.Tokenizer.UpperCaseFirst = parsed.GetValue(upperCase);
                 o.Tokenizer.StrictNucleotides = parsed.GetValue(strict);
             });
         var checkpoint = parsed.GetValue(weights);
         builder = checkpoint is null ? builder.FromPreset(parsed.GetValue(preset)!, parsed.GetValue(seed)) : builder.FromPretrained(checkpoint.FullName);
 
-        var started = Stopwatch.GetTimestamp();
+        var loading = Stopwatch.GetTimestamp();
         using var embedder = builder.Build();
-        Console.Error.WriteLine($"model {embedder.Name}: {embedder.Dimension}-dim, {embedder.Config.NumHiddenLayers} layers, on {string.Join(",", embedder.Devices)}");
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"model {embedder.Name}: {embedder.Dimension}-dim, {embedder.Config.NumHiddenLayers} layers, on {string.Join(",", embedder.Devices)} (ready in {Stopwatch.GetElapsedTime(loading).TotalSeconds:F1} s)"));
+        var started = Stopwatch.GetTimestamp();
 
         var input = parsed.GetValue(fasta);
         var output = parsed.GetValue(jsonl);
@@ -87,7 +91,7 @@ root.SetAction(async (parsed, cancellationToken) =>
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"embedded {count} records ({tokens} tokens) in {seconds:F1} s{(output is null ? string.Empty : $" -> {output.FullName}")}"));
+            $"embedded {count} records ({tokens} tokens) in {seconds:F2} s: {count / seconds:F1} records/s, {tokens / seconds:F0} tokens/s{(output is null ? string.Empty : $" -> {output.FullName}")}"));
         return 0;
     }
     catch (Exception e) when (e is ConnectomicsException or FileNotFoundException or DirectoryNotFoundException or FormatException
