@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace Connectomics.Benchmarks;
 
 /// <summary>
-/// The TorchSharp half of the side-by-side comparison with PyTorch (tools/bench/compare_with_pytorch.sh): the same
+/// The TorchSharp half of the side-by-side comparison with PyTorch (tools/bench/compare_with_pytorch.py): the same
 /// architecture and shapes as tools/bench/pytorch_encoder_bench.py — random weights, 1 kb reads (168 tokens, no
 /// padding), float32, inference mode, forward plus mean pooling — printing the same JSON lines.
 /// </summary>

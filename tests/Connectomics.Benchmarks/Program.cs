@@ -5,10 +5,16 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Connectomics.Benchmarks;
 using Connectomics.Gpu.Runtime;
 
-// `side-by-side ...` prints JSON timings for tools/bench/compare_with_pytorch.sh; anything else goes to BenchmarkDotNet.
+// `side-by-side ...` prints JSON timings for tools/bench/compare_with_pytorch.py, `memory-soak ...` resident memory
+// over a long stream of reads; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "memory-soak")
+{
+    return await MemorySoak.Run(args[1..]);
 }
 
 // In-process: the benchmarks share this process's libtorch instead of rebuilding a copy of it per run.
