@@ -6,10 +6,15 @@ using Connectomics.Benchmarks;
 using Connectomics.Gpu.Runtime;
 
 // `side-by-side ...` prints JSON timings for tools/bench/compare_with_pytorch.py, `memory-soak ...` resident memory
-// over a long stream of reads; anything else goes to BenchmarkDotNet.
+// over a long stream of reads, `padding ...` the batcher's padding share; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "padding")
+{
+    return PaddingReport.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "memory-soak")
