@@ -37,6 +37,10 @@ public sealed class NucleotideTransformerEmbedderBuilder
     private IMeterFactory? _meterFactory;
     private bool _built;
 
+    /// <summary>Gets or sets the devices to place replicas on, bypassing <see cref="DeviceSelection"/> (tests use it to
+    /// run the data-parallel path with several CPU replicas).</summary>
+    internal IReadOnlyList<ComputeDevice>? ReplicaDevicesOverride { get; set; }
+
     /// <summary>Uses a Hugging Face checkpoint directory: <c>config.json</c>, <c>model.safetensors</c> or sharded
     /// safetensors with <c>model.safetensors.index.json</c>, and optionally <c>vocab.txt</c> and
     /// <c>tokenizer_config.json</c>.</summary>
@@ -170,7 +174,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
 
         var vocabulary = ChooseVocabulary(config);
         var tokenizer = new NucleotideTokenizer(vocabulary, options.Tokenizer);
-        var devices = ResolveDevices(options.Device);
+        var devices = ReplicaDevicesOverride?.ToList() ?? ResolveDevices(options.Device);
         if (options.TuneNativeHeap)
         {
             NativeHeapTuning.Apply();

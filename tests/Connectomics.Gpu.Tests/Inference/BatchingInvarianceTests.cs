@@ -55,6 +55,27 @@ public sealed class BatchingInvarianceTests
     }
 
     [Fact]
+    public async Task Several_replicas_share_the_work_and_keep_input_order()
+    {
+        var reads = MixedReads(60, seed: 13);
+        var single = await Embed(reads, o => o.MaxBatchTokens = 400);
+
+        // The data-parallel path (one replica per device, one shared queue) with three CPU replicas.
+        var builder = NucleotideTransformerEmbedder.CreateBuilder()
+            .FromPretrained(ReferenceFixture.PathOf("v1-tiny"))
+            .Configure(o => o.MaxBatchTokens = 400);
+        builder.ReplicaDevicesOverride = [Devices.ComputeDevice.Cpu, Devices.ComputeDevice.Cpu, Devices.ComputeDevice.Cpu];
+        using var embedder = builder.Build();
+        Assert.Equal(3, embedder.Devices.Count);
+        var calls = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => embedder.EmbedAsync(reads)));
+
+        foreach (var parallel in calls)
+        {
+            AssertClose(single, parallel, 1e-5);
+        }
+    }
+
+    [Fact]
     public async Task Results_come_back_in_input_order_whatever_their_lengths()
     {
         var reads = MixedReads(25, seed: 3);
