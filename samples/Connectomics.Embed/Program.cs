@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 var weights = new Option<DirectoryInfo?>("--weights") { Description = "Hugging Face checkpoint directory (config.json + model.safetensors or sharded safetensors with their index)." };
 var preset = new Option<string>("--preset") { Description = "Preset with random weights when --weights is not given (tiny, v2-50m, 500m-human-ref, ...).", DefaultValueFactory = _ => "tiny" };
 var seed = new Option<long>("--seed") { Description = "Seed of the random weights of a preset.", DefaultValueFactory = _ => 0 };
-var fasta = new Option<FileInfo?>("--fasta") { Description = "Multi-record FASTA input (any line width). Without it, a few demo reads are embedded." };
+var fasta = new Option<FileInfo?>("--fasta") { Description = "Multi-record FASTA input (any line width). Without it, a few demo reads are embedded and printed." };
 var jsonl = new Option<FileInfo?>("--jsonl") { Description = "Output: one JSON object per record {id, tokens, embedding}." };
 var device = new Option<string>("--device") { Description = "auto, cpu, cuda, cuda:N, cuda:0,1 or cuda:all.", DefaultValueFactory = _ => "auto" };
 var batchTokens = new Option<int>("--batch-tokens") { Description = "Token budget of one device batch (sequences x padded length).", DefaultValueFactory = _ => 8192 };
@@ -77,7 +77,7 @@ root.SetAction(async (parsed, cancellationToken) =>
                 await writer.WriteAsync(embedding, embedder.Tokenizer.EncodeToIds(embedding.Record.Sequence), cancellationToken);
             }
 
-            if (output is null || input is null)
+            if (input is null)
             {
                 var head = string.Join(", ", embedding.Vector.Span[..Math.Min(5, embedding.Vector.Length)].ToArray().Select(v => v.ToString("F5", CultureInfo.InvariantCulture)));
                 Console.WriteLine($"{embedding.Id}\t{embedding.TokenCount} tokens\tdim {embedding.Vector.Length}\t[{head}, ...]");

@@ -142,30 +142,58 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
     /// <param name="records">The records.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The embeddings, in input order.</returns>
+    /// <remarks>While one group is on the devices, the next is read and tokenized, and the results of the one before
+    /// are handed to the caller: at most two groups are in memory at once.</remarks>
     public async IAsyncEnumerable<SequenceEmbedding> EmbedAsync(IAsyncEnumerable<SequenceRecord> records, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
+        Task<IReadOnlyList<SequenceEmbedding>>? inFlight = null;
         var group = new List<SequenceRecord>(_options.StreamingGroupSize);
-        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            group.Add(record);
-            if (group.Count == _options.StreamingGroupSize)
+            await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                group.Add(record);
+                if (group.Count < _options.StreamingGroupSize)
+                {
+                    continue;
+                }
+
+                var previous = inFlight;
+                inFlight = EmbedAsync(group, cancellationToken);
+                group = new List<SequenceRecord>(_options.StreamingGroupSize);
+                if (previous is not null)
+                {
+                    foreach (var embedding in await previous.ConfigureAwait(false))
+                    {
+                        yield return embedding;
+                    }
+                }
+            }
+
+            if (inFlight is not null)
+            {
+                var last = inFlight;
+                inFlight = null;
+                foreach (var embedding in await last.ConfigureAwait(false))
+                {
+                    yield return embedding;
+                }
+            }
+
+            if (group.Count > 0)
             {
                 foreach (var embedding in await EmbedAsync(group, cancellationToken).ConfigureAwait(false))
                 {
                     yield return embedding;
                 }
-
-                group = new List<SequenceRecord>(_options.StreamingGroupSize);
             }
         }
-
-        if (group.Count > 0)
+        finally
         {
-            foreach (var embedding in await EmbedAsync(group, cancellationToken).ConfigureAwait(false))
-            {
-                yield return embedding;
-            }
+            // Left early (the caller stopped, or an exception is on its way): the group still on the devices is
+            // finished there and dropped; observe its outcome so that a failure is not reported as unobserved.
+            _ = inFlight?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 

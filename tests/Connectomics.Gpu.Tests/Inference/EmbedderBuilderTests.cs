@@ -119,6 +119,33 @@ public sealed class EmbedderBuilderTests
     }
 
     [Fact]
+    public async Task Streaming_reports_a_bad_record_after_the_groups_before_it_and_survives_an_early_stop()
+    {
+        var reads = Enumerable.Range(0, 12).Select(i => new SequenceRecord($"s{i}", i == 9 ? "ACGTRY" : "ACGTACGTAA")).ToArray();
+        using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cpu")
+            .Configure(o => { o.StreamingGroupSize = 4; o.Tokenizer.StrictNucleotides = true; }).Build();
+
+        var seen = new List<string>();
+        var error = await Assert.ThrowsAsync<InvalidSequenceException>(async () =>
+        {
+            await foreach (var embedding in embedder.EmbedAsync(reads.ToAsyncEnumerable()))
+            {
+                seen.Add(embedding.Id);
+            }
+        });
+        Assert.Equal("s9", error.RecordId);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"s{i}"), seen); // the two whole groups before the bad one
+
+        await foreach (var embedding in embedder.EmbedAsync(reads.Take(8).ToAsyncEnumerable()))
+        {
+            Assert.Equal("s0", embedding.Id);
+            break;
+        }
+
+        Assert.Equal(2, (await embedder.EmbedAsync(reads.Take(2).ToArray())).Count);
+    }
+
+    [Fact]
     public async Task Dependency_injection_registers_a_singleton_embedding_model_and_named_ones()
     {
         var services = new ServiceCollection();
