@@ -58,6 +58,11 @@ root.SetAction(async (parsed, cancellationToken) =>
         using var embedder = builder.Build();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model {embedder.Name}: {embedder.Dimension}-dim, {embedder.Config.NumHiddenLayers} layers, on {string.Join(",", embedder.Devices)} (ready in {Stopwatch.GetElapsedTime(loading).TotalSeconds:F1} s)"));
+        foreach (var d in embedder.Devices)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {d}: {d.Name ?? "unknown"}{(d.TotalMemoryBytes is long m ? $", {m / (1024.0 * 1024 * 1024):F1} GiB" : string.Empty)}"));
+        }
+
         var started = Stopwatch.GetTimestamp();
 
         var input = parsed.GetValue(fasta);

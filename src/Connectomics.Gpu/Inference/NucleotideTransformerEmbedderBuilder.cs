@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Connectomics.Devices;
+using Connectomics.Gpu.Devices;
 using Connectomics.Gpu.Models;
 using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Tokenization;
@@ -206,7 +207,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
             {
                 var model = i == devices.Count - 1 ? master : CloneOnCpu(master, config);
                 PlaceOnDevice(model, devices[i], options.CudaPrecision);
-                replicas.Add(new DeviceReplica(model, devices[i], queue, options.Pooling, telemetry));
+                replicas.Add(new DeviceReplica(model, DeviceDescriber.Describe(devices[i]), queue, options.Pooling, telemetry));
             }
         }
         catch
