@@ -172,7 +172,7 @@ public sealed class ParquetSequenceSource
         catch (ParquetException e)
         {
             throw new ParquetInputException(
-                ParquetInputError.Corrupt, $"the file is truncated or damaged; its footer cannot be read ({e.Message.Trim()}).", path, innerException: e);
+                ParquetInputError.Corrupt, $"the file is truncated or damaged; its footer cannot be read ({NativeErrorText.Of(e)}).", path, innerException: e);
         }
     }
 
@@ -207,7 +207,7 @@ public sealed class ParquetSequenceSource
         }
         catch (ParquetException e)
         {
-            throw new ParquetInputException(ParquetInputError.Corrupt, $"the schema cannot be read ({e.Message.Trim()}).", path, innerException: e);
+            throw new ParquetInputException(ParquetInputError.Corrupt, $"the schema cannot be read ({NativeErrorText.Of(e)}).", path, innerException: e);
         }
 
         return ParquetColumnBinding.Create(path, schema, leaves, options);
@@ -222,7 +222,7 @@ public sealed class ParquetSequenceSource
         }
         catch (ParquetException e)
         {
-            throw new ParquetInputException(ParquetInputError.Corrupt, $"the row group metadata cannot be read ({e.Message.Trim()}).", path, rowGroup, innerException: e);
+            throw new ParquetInputException(ParquetInputError.Corrupt, $"the row group metadata cannot be read ({NativeErrorText.Of(e)}).", path, rowGroup, innerException: e);
         }
     }
 
@@ -234,7 +234,7 @@ public sealed class ParquetSequenceSource
         }
         catch (ParquetException e)
         {
-            throw new ParquetInputException(ParquetInputError.Corrupt, $"the row group cannot be opened ({e.Message.Trim()}).", path, rowGroup, innerException: e);
+            throw new ParquetInputException(ParquetInputError.Corrupt, $"the row group cannot be opened ({NativeErrorText.Of(e)}).", path, rowGroup, innerException: e);
         }
     }
 
@@ -249,7 +249,7 @@ public sealed class ParquetSequenceSource
             // The Arrow C stream importer reports native read failures (bad pages, failed decompression) as plain
             // exceptions; all of them mean the data at this point cannot be decoded.
             throw new ParquetInputException(
-                ParquetInputError.Corrupt, $"the data cannot be decoded after row {row} of the row group ({e.Message.Trim()}).", path, rowGroup, innerException: e);
+                ParquetInputError.Corrupt, $"the data cannot be decoded after row {row} of the row group ({NativeErrorText.Of(e)}).", path, rowGroup, innerException: e);
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
         catch (Exception e) when (e is ParquetException or IOException or UnauthorizedAccessException)
         {
             DeleteQuietly(_tempPath);
-            throw new ParquetOutputException($"the temporary file '{_tempPath}' cannot be created ({e.Message.Trim()}).", _path, innerException: e);
+            throw new ParquetOutputException($"the temporary file '{_tempPath}' cannot be created ({NativeErrorText.Of(e)}).", _path, innerException: e);
         }
     }
 
@@ -139,7 +139,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
             }
             catch (ParquetException e)
             {
-                throw new ParquetOutputException($"the footer cannot be written ({e.Message.Trim()}).", _path, innerException: e);
+                throw new ParquetOutputException($"the footer cannot be written ({NativeErrorText.Of(e)}).", _path, innerException: e);
             }
             finally
             {
@@ -157,7 +157,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ParquetOutputException($"the file cannot be moved into place ({e.Message.Trim()}).", _path, innerException: e);
+                throw new ParquetOutputException($"the file cannot be moved into place ({NativeErrorText.Of(e)}).", _path, innerException: e);
             }
 
             _state = State.Completed;
@@ -319,7 +319,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
         catch (ParquetException e)
         {
             _state = State.Failed;
-            throw new ParquetOutputException($"a row group cannot be written ({e.Message.Trim()}).", _path, innerException: e);
+            throw new ParquetOutputException($"a row group cannot be written ({NativeErrorText.Of(e)}).", _path, innerException: e);
         }
         finally
         {

@@ -77,7 +77,10 @@ public sealed class ParquetInputErrorTests : IDisposable
 
         Assert.Equal(ParquetInputError.Corrupt, error.Error);
         Assert.Null(error.RowGroup);
-        Assert.Contains($"'{path}': the file is truncated or damaged", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{path}': the file is truncated or damaged; its footer cannot be read (", error.Message, StringComparison.Ordinal);
+        // The native reason is kept, without the C++ exception type around it.
+        Assert.Contains("magic bytes not found in footer", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("N7parquet", error.Message, StringComparison.Ordinal);
         Assert.NotNull(error.InnerException);
     }
 
@@ -99,7 +102,8 @@ public sealed class ParquetInputErrorTests : IDisposable
 
         Assert.Equal(ParquetInputError.Corrupt, error.Error);
         Assert.Equal(0, error.RowGroup);
-        Assert.Contains($"'{path}', row group 0: the data cannot be decoded", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{path}', row group 0: the data cannot be decoded after row 0 of the row group (", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Fact]
