@@ -11,7 +11,9 @@ public sealed class ParquetSequenceSourceOptions
     /// Gets or sets the inputs. Each entry is a Parquet file, a directory (every <c>*.parquet</c> file below it,
     /// recursively) or a glob: <c>*</c> and <c>?</c> match within one path segment and a <c>**</c> segment matches
     /// any number of directories (<c>data/*.parquet</c>, <c>data/**/part-*.parquet</c>). All matched files are read
-    /// once each, in ordinal order of their full paths, whatever the order of the entries.
+    /// once each, in ordinal order of their full paths, whatever the order of the entries. Directories and globs
+    /// skip hidden files and directories (on Unix, names starting with <c>.</c>), so a writer's temporary files are
+    /// never picked up; a relative entry is resolved against the current directory.
     /// </summary>
     /// <value>The default value is an empty list; at least one entry is required.</value>
     [Required]

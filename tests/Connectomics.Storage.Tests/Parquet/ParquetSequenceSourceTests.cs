@@ -74,6 +74,8 @@ public sealed class ParquetSequenceSourceTests : IDisposable
         await ParquetTestFiles.WriteSequencesAsync(_dir.File("data", "top.parquet"), "top", 1, 10);
         await ParquetTestFiles.WriteSequencesAsync(_dir.File("data", "other-0.parquet"), "other", 1, 10);
         await File.WriteAllTextAsync(_dir.File("data", "x", "_SUCCESS"), "");
+        await ParquetTestFiles.WriteSequencesAsync(_dir.File("data", ".staging", "part-9.parquet"), "hidden-dir", 1, 10);
+        await ParquetTestFiles.WriteSequencesAsync(_dir.File("data", "x", ".part-8.parquet"), "hidden-file", 1, 10);
 
         string[] Ids(List<SequenceRecord> records) => [.. records.Select(r => r.Id)];
         async Task<string[]> Read(params string[] inputs) =>

@@ -180,6 +180,24 @@ public sealed class ParquetSequenceWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_commit_leaves_the_target_unchanged_and_dispose_cleans_up()
+    {
+        var options = Options("raced.parquet");
+        var writer = new ParquetSequenceWriter(options);
+        await writer.WriteAsync(new SequenceRecord("r", "A"));
+        await File.WriteAllTextAsync(options.Path, "written meanwhile");
+
+        var error = await Assert.ThrowsAsync<ParquetOutputException>(() => writer.CompleteAsync());
+        await writer.DisposeAsync();
+
+        Assert.StartsWith($"'{options.Path}': the file cannot be moved into place (", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+        Assert.Equal("written meanwhile", await File.ReadAllTextAsync(options.Path));
+        Assert.Equal([options.Path], Directory.GetFiles(_dir.Path));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CompleteAsync());
+    }
+
+    [Fact]
     public async Task Records_that_do_not_fit_the_columns_are_named_and_earlier_records_are_kept()
     {
         var options = Options("strict.parquet", new ParquetMetadataColumn("score", ParquetMetadataType.Double));
