@@ -26,4 +26,7 @@ public enum ParquetInputError
 
     /// <summary>A resume position does not fit the input (unknown file, row group or row out of range).</summary>
     InvalidPosition,
+
+    /// <summary>The file exists but cannot be opened or read (permissions, an I/O failure).</summary>
+    Unreadable,
 }

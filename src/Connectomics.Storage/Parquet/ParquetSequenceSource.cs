@@ -189,6 +189,10 @@ public sealed class ParquetSequenceSource
         {
             throw new ParquetInputException(ParquetInputError.FileNotFound, "the file does not exist.", path, innerException: e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ParquetInputException(ParquetInputError.Unreadable, $"the file cannot be opened ({e.Message.Trim()}).", path, innerException: e);
+        }
 
         if (read < head.Length || !head.SequenceEqual("PAR1"u8))
         {

@@ -36,7 +36,8 @@ public sealed class ParquetSequenceSourceOptions
     /// uint8/16/32/64 → <see cref="byte"/>/<see cref="ushort"/>/<see cref="uint"/>/<see cref="ulong"/>;
     /// float → <see cref="float"/>; double → <see cref="double"/>; boolean → <see cref="bool"/>;
     /// date → <see cref="DateOnly"/>; timestamp (any unit) → <see cref="DateTimeOffset"/> in UTC (offset zero;
-    /// a timestamp stored without a time zone is taken as UTC). A null value becomes <see langword="null"/>.
+    /// a timestamp stored without a time zone is taken as UTC). Dictionary-encoded columns (pandas categoricals) read
+    /// as their values. A null value becomes <see langword="null"/>.
     /// </summary>
     /// <value>The default value is an empty list.</value>
     [Required]

@@ -58,6 +58,25 @@ public sealed class ParquetMetadataTypeTests : IDisposable
     }
 
     [Fact]
+    public async Task Dictionary_encoded_columns_read_as_their_values()
+    {
+        var path = _dir.File("categorical.parquet");
+        var type = new DictionaryType(Int8Type.Default, StringType.Default, ordered: false);
+        var samples = new DictionaryArray(type, new Int8Array.Builder().Append(1).Append(0).AppendNull().Append(1).Build(), ParquetTestFiles.Strings("liver", "brain"));
+        var ids = new DictionaryArray(type, new Int8Array.Builder().Append(0).Append(1).Append(2).Append(3).Build(), ParquetTestFiles.Strings("a", "b", "c", "d"));
+        ParquetTestFiles.WriteRaw(path, 10, storeArrowSchema: true, ("id", ids), ("sequence", ParquetTestFiles.Strings("A", "C", "G", "T")), ("sample", samples));
+        using (var check = new ParquetSharp.Arrow.FileReader(path))
+        {
+            Assert.IsType<DictionaryType>(check.Schema.GetFieldByName("sample").DataType);
+        }
+
+        var read = await ParquetTestFiles.ReadAllAsync(new ParquetSequenceSourceOptions { Inputs = { path }, MetadataColumns = { "sample" } });
+
+        Assert.Equal(["a", "b", "c", "d"], read.Select(r => r.Id));
+        Assert.Equal(["brain", "liver", null, "brain"], read.Select(r => r.Metadata["sample"]));
+    }
+
+    [Fact]
     public async Task A_large_row_group_streams_in_batches_of_the_configured_size()
     {
         var path = _dir.File("large.parquet");

@@ -34,7 +34,12 @@ internal static class ParquetTestFiles
     }
 
     /// <summary>Writes columns as given, one row group per <paramref name="rowGroupSize"/> rows.</summary>
-    public static void WriteRaw(string path, int rowGroupSize, params (string Name, IArrowArray Array)[] columns)
+    public static void WriteRaw(string path, int rowGroupSize, params (string Name, IArrowArray Array)[] columns) =>
+        WriteRaw(path, rowGroupSize, storeArrowSchema: false, columns);
+
+    /// <summary>Writes columns as given; with <paramref name="storeArrowSchema"/>, the Arrow schema is kept in the
+    /// file so that readers restore Arrow-only types (dictionaries) as pyarrow does.</summary>
+    public static void WriteRaw(string path, int rowGroupSize, bool storeArrowSchema, params (string Name, IArrowArray Array)[] columns)
     {
         var schema = new Schema.Builder();
         foreach (var (name, array) in columns)
@@ -43,7 +48,10 @@ internal static class ParquetTestFiles
         }
 
         var built = schema.Build();
-        using var writer = new ParquetSharp.Arrow.FileWriter(path, built);
+        using var arrowProperties = storeArrowSchema
+            ? new ParquetSharp.Arrow.ArrowWriterPropertiesBuilder().StoreSchema().Build()
+            : ParquetSharp.Arrow.ArrowWriterProperties.GetDefault();
+        using var writer = new ParquetSharp.Arrow.FileWriter(path, built, arrowProperties: arrowProperties);
         using var batch = new RecordBatch(built, columns.Select(c => c.Array), columns[0].Array.Length);
         writer.WriteRecordBatch(batch, rowGroupSize);
         writer.Close();
