@@ -119,7 +119,7 @@ public sealed class ParquetSequenceSource
 
             using var stream = OpenRowGroup(reader, path, rowGroup, binding);
             var row = 0L;
-            while (await ReadNextAsync(stream, path, rowGroup, row, cancellationToken).ConfigureAwait(false) is { } batch)
+            while (!cancellationToken.IsCancellationRequested && await ReadNextAsync(stream, path, rowGroup, row, cancellationToken).ConfigureAwait(false) is { } batch)
             {
                 using (batch)
                 {
@@ -137,6 +137,7 @@ public sealed class ParquetSequenceSource
                 }
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             if (row != rows)
             {
                 throw new ParquetInputException(
