@@ -1,3 +1,4 @@
+using Connectomics.Devices;
 using Connectomics.Embeddings;
 using Connectomics.Gpu.Inference;
 using Connectomics.Gpu.Tokenization;
@@ -64,7 +65,7 @@ public sealed class BatchingInvarianceTests
         var builder = NucleotideTransformerEmbedder.CreateBuilder()
             .FromPretrained(ReferenceFixture.PathOf("v1-tiny"))
             .Configure(o => o.MaxBatchTokens = 400);
-        builder.ReplicaDevicesOverride = [Devices.ComputeDevice.Cpu, Devices.ComputeDevice.Cpu, Devices.ComputeDevice.Cpu];
+        builder.ReplicaDevicesOverride = [ComputeDevice.Cpu, ComputeDevice.Cpu, ComputeDevice.Cpu];
         using var embedder = builder.Build();
         Assert.Equal(3, embedder.Devices.Count);
         var calls = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => embedder.EmbedAsync(reads)));

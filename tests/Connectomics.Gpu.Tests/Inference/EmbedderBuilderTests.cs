@@ -1,3 +1,4 @@
+using Connectomics.Devices;
 using System.ComponentModel.DataAnnotations;
 using Connectomics.Embeddings;
 using Connectomics.Gpu.Inference;
@@ -19,7 +20,7 @@ public sealed class EmbedderBuilderTests
             using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny", seed).OnDevice("cpu").Build();
             Assert.Equal(128, embedder.Dimension);
             Assert.Equal(2048, embedder.MaxTokens);
-            Assert.Equal([Devices.ComputeDevice.Cpu], embedder.Devices);
+            Assert.Equal([ComputeDevice.Cpu], embedder.Devices);
             return await embedder.EmbedAsync(Reads);
         }
 
@@ -69,7 +70,7 @@ public sealed class EmbedderBuilderTests
     public void Auto_picks_the_cpu_when_no_cuda_device_is_present()
     {
         using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").Build();
-        var expected = TorchSharp.torch.cuda.is_available() ? Devices.ComputeDevice.Cuda(0) : Devices.ComputeDevice.Cpu;
+        var expected = TorchSharp.torch.cuda.is_available() ? ComputeDevice.Cuda(0) : ComputeDevice.Cpu;
         Assert.Equal([expected], embedder.Devices);
     }
 
@@ -150,7 +151,7 @@ public sealed class EmbedderBuilderTests
     {
         var services = new ServiceCollection();
         services.AddConnectomics()
-            .AddNucleotideTransformer(r => { r.Preset = "tiny"; r.Seed = 3; r.Embedder.Device = Devices.DeviceSelection.Cpu; })
+            .AddNucleotideTransformer(r => { r.Preset = "tiny"; r.Seed = 3; r.Embedder.Device = DeviceSelection.Cpu; })
             .AddNucleotideTransformer(r => r.Checkpoint = ReferenceFixture.PathOf("v2-tiny"), name: "fixture");
         await using var provider = services.BuildServiceProvider();
 
