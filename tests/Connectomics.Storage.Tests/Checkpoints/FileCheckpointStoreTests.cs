@@ -324,9 +324,10 @@ public sealed class FileCheckpointStoreTests : IDisposable
 
         using var done = new CancellationTokenSource();
         var loads = 0;
+        var readerLog = new RecordingLogger();
         var reader = Task.Run(async () =>
         {
-            var observer = new FileCheckpointStore(_root.Path, Run);
+            var observer = new FileCheckpointStore(_root.Path, Run, logger: readerLog);
             while (!done.IsCancellationRequested)
             {
                 var loaded = await observer.LoadAsync();
@@ -356,6 +357,7 @@ public sealed class FileCheckpointStoreTests : IDisposable
         Assert.Equal(SavesPerWriter, final.StoreVersion);
         Assert.Contains(final.Position["file"], new[] { "a", "b" });
         Assert.True(loads > 0);
+        Assert.DoesNotContain(readerLog.Warnings, entry => entry.EventId.Name == "CheckpointDamaged");
         Assert.Empty(TempFiles(first));
 
         File.Delete(first.CurrentPath);
