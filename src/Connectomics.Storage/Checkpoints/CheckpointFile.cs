@@ -32,8 +32,6 @@ internal static class CheckpointFile
     /// <summary>The largest state file read; anything larger is damage, not state.</summary>
     public const int MaxFileBytes = 1 << 20;
 
-    private const int HashHexLength = SHA256.HashSizeInBytes * 2;
-
     private static readonly JsonDocumentOptions ReadOptions = new()
     {
         AllowTrailingCommas = false,
@@ -150,9 +148,7 @@ internal static class CheckpointFile
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.ASCII.GetBytes(formatVersion.ToString(CultureInfo.InvariantCulture) + "\n"));
         hash.AppendData(stateBytes);
-        var hex = Convert.ToHexStringLower(hash.GetHashAndReset());
-        System.Diagnostics.Debug.Assert(hex.Length == HashHexLength, "SHA-256 has 32 bytes.");
-        return hex;
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private static CheckpointFileContent ReadState(JsonElement state)

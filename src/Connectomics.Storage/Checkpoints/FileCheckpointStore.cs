@@ -149,11 +149,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!Directory.Exists(RunDirectory))
-            {
-                Directory.CreateDirectory(RunDirectory);
-                DirectorySync.Flush(Path.GetDirectoryName(RunDirectory)!);
-            }
+            CreateRunDirectory();
 
             RemoveTempFiles();
 
@@ -203,6 +199,27 @@ public sealed class FileCheckpointStore : ICheckpointStore
             throw new ArgumentException(
                 $"The run id '{runId}' is not a valid directory name: use letters, digits, '-', '_' and '.', at most 128 characters, not '.' or '..'.",
                 nameof(runId));
+        }
+    }
+
+    /// <summary>Creates the run directory and any missing parents, flushing each new entry into its parent.</summary>
+    private void CreateRunDirectory()
+    {
+        var created = new List<string>();
+        for (var directory = RunDirectory; directory is not null && !Directory.Exists(directory); directory = Path.GetDirectoryName(directory))
+        {
+            created.Add(directory);
+        }
+
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(RunDirectory);
+        for (var index = created.Count - 1; index >= 0; index--)
+        {
+            DirectorySync.Flush(Path.GetDirectoryName(created[index])!);
         }
     }
 

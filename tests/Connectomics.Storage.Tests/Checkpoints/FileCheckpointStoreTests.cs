@@ -79,6 +79,18 @@ public sealed class FileCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_save_creates_missing_parent_directories()
+    {
+        var root = Path.Combine(_root.Path, "jobs", "2026", "embed");
+        var store = new FileCheckpointStore(root, Run, _time);
+
+        var saved = await store.SaveAsync(State(1));
+
+        Assert.Equal(Path.Combine(root, Run, FileCheckpointStore.CurrentFileName), store.CurrentPath);
+        Assert.Equal(saved, await new FileCheckpointStore(root, Run).LoadAsync());
+    }
+
+    [Fact]
     public async Task The_file_is_one_line_of_json_with_a_checksum_over_the_version_and_state()
     {
         var store = NewStore();
