@@ -117,6 +117,15 @@ public sealed record CheckpointState
         && Position.Count == other.Position.Count
         && Position.All(entry => other.Position.TryGetValue(entry.Key, out var value) && string.Equals(entry.Value, value, StringComparison.Ordinal));
 
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"RunId = {RunId}, Position = {{ ");
+        builder.AppendJoin(", ", Position.Select(entry => $"{entry.Key} = {entry.Value}"));
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $" }}, StoreVersion = {StoreVersion}, RecordsRead = {RecordsRead}, RecordsWritten = {RecordsWritten}, SavedAt = {SavedAt:O}");
+        return true;
+    }
+
     /// <inheritdoc/>
     public override int GetHashCode()
     {

@@ -19,6 +19,16 @@ public sealed class CheckpointStateTests
     }
 
     [Fact]
+    public void ToString_shows_the_position_entries()
+    {
+        var state = new CheckpointState { RunId = "r", StoreVersion = 3, Position = new Dictionary<string, string> { ["row"] = "10", ["file"] = "a.parquet" } };
+
+        Assert.Equal(
+            "CheckpointState { RunId = r, Position = { file = a.parquet, row = 10 }, StoreVersion = 3, RecordsRead = 0, RecordsWritten = 0, SavedAt = 0001-01-01T00:00:00.0000000+00:00 }",
+            state.ToString());
+    }
+
+    [Fact]
     public void Position_is_a_copy_the_caller_cannot_change()
     {
         var source = new Dictionary<string, string> { ["row"] = "1" };
