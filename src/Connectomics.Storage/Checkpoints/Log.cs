@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Connectomics.Storage.Checkpoints;
+
+/// <summary>The log messages of the checkpoint store.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, EventName = "CheckpointDamaged", Level = LogLevel.Warning,
+        Message = "Checkpoint file {CheckpointPath} of run {RunId} is damaged ({Reason}); falling back to the previous state")]
+    public static partial void CheckpointDamaged(ILogger logger, string runId, string checkpointPath, string reason);
+
+    [LoggerMessage(EventId = 2, EventName = "CheckpointMissingUsingPrevious", Level = LogLevel.Warning,
+        Message = "Checkpoint file {CheckpointPath} of run {RunId} is missing (a save was interrupted); using the previous state")]
+    public static partial void CheckpointMissingUsingPrevious(ILogger logger, string runId, string checkpointPath);
+
+    [LoggerMessage(EventId = 3, EventName = "CheckpointPreviousUsed", Level = LogLevel.Warning,
+        Message = "Resuming run {RunId} from the previous checkpoint {CheckpointPath} (store version {StoreVersion})")]
+    public static partial void CheckpointPreviousUsed(ILogger logger, string runId, string checkpointPath, long storeVersion);
+
+    [LoggerMessage(EventId = 4, EventName = "CheckpointDamagedNotKept", Level = LogLevel.Warning,
+        Message = "Checkpoint file {CheckpointPath} of run {RunId} is damaged ({Reason}); it is replaced and the previous state is kept")]
+    public static partial void CheckpointDamagedNotKept(ILogger logger, string runId, string checkpointPath, string reason);
+
+    [LoggerMessage(EventId = 5, EventName = "CheckpointTempRemoved", Level = LogLevel.Information,
+        Message = "Removed {CheckpointPath}, left by a save of run {RunId} that did not complete")]
+    public static partial void CheckpointTempRemoved(ILogger logger, string runId, string checkpointPath);
+}
