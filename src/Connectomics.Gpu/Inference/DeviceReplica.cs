@@ -25,7 +25,6 @@ internal sealed class DeviceReplica : IDisposable
         _model = model;
         ComputeDevice = device;
         _device = device.Kind == DeviceKind.Cuda ? new Device(DeviceType.CUDA, device.Index) : torch.CPU;
-
         _queue = queue;
         _pooling = pooling;
         _telemetry = telemetry;
