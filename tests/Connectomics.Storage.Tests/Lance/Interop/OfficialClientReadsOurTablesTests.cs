@@ -26,28 +26,29 @@ public sealed class OfficialClientReadsOurTablesTests : IDisposable
     public void Dispose() => _db.Delete(recursive: true);
 
     [Theory]
-    [InlineData(LanceDataStorageVersion.V2_0)]
-    [InlineData(LanceDataStorageVersion.V2_1)]
-    public async Task Every_column_type_reads_back_with_nulls(LanceDataStorageVersion version)
+    [InlineData(LanceDataStorageVersion.V2_0, 8, 65)]
+    [InlineData(LanceDataStorageVersion.V2_1, 8, 65)]
+    [InlineData(LanceDataStorageVersion.V2_0, 80, 2100)]
+    [InlineData(LanceDataStorageVersion.V2_1, 80, 2100)]
+    public async Task Every_column_type_reads_back_with_nulls(LanceDataStorageVersion version, int dimension, int count)
     {
-        const int dimension = 8;
         var path = Path.Combine(_db.FullName, "wide.lance");
         await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.WideSchema(dimension), new LanceWriteOptions { DataStorageVersion = version }))
         {
-            await writer.WriteAsync(SampleBatches.Wide(0, 40, dimension));
-            await writer.WriteAsync(SampleBatches.Wide(40, 25, dimension));
+            await writer.WriteAsync(SampleBatches.Wide(0, count * 2 / 3, dimension));
+            await writer.WriteAsync(SampleBatches.Wide(count * 2 / 3, count - (count * 2 / 3), dimension));
             Assert.Equal(1UL, await writer.CompleteAsync());
         }
 
         var result = await LanceDbNode.RunAsync(ReadScript, _db.FullName, "wide");
         Assert.Equal(["wide"], result.GetProperty("names").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(65, result.GetProperty("count").GetInt32());
+        Assert.Equal(count, result.GetProperty("count").GetInt32());
         var schema = result.GetProperty("schema").EnumerateArray().Select(f => $"{f.GetProperty("name").GetString()}:{f.GetProperty("type").GetString()}:{f.GetProperty("nullable").GetBoolean()}").ToList();
         Assert.Equal(
             ["id:Utf8:False", "note:Utf8:True", "big:LargeUtf8:True", "i32:Int32:True", "i64:Int64:False", "f32:Float32:True", "f64:Float64:True", "flag:Bool:True", "at:Timestamp<MICROSECOND, UTC>:True", $"vector:FixedSizeList[{dimension}]<Float32>:True"],
             schema);
         var rows = result.GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal(65, rows.Count);
+        Assert.Equal(count, rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             AssertWideRow(rows[i], i, dimension);
