@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
 using Apache.Arrow;
+using Apache.Arrow.Compression;
 using Apache.Arrow.Ipc;
 using Connectomics.Storage.Lance.Metadata;
 
 namespace Connectomics.Storage.Lance.Table;
 
 /// <summary>
-/// Reads a fragment's deleted row offsets: an Arrow IPC file with one UInt32 column (<c>.arrow</c>) or a
+/// Reads a fragment's deleted row offsets: an Arrow IPC file (LanceDB compresses its buffers with ZSTD) with one
+/// UInt32 column (<c>.arrow</c>) or a
 /// 32-bit roaring bitmap in the portable serialization (<c>.bin</c>).
 /// </summary>
 internal static class DeletionVector
@@ -33,7 +35,7 @@ internal static class DeletionVector
     private static async Task<HashSet<uint>> ReadArrowAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         var rows = new HashSet<uint>();
-        using var reader = new ArrowFileReader(new MemoryStream(bytes));
+        using var reader = new ArrowFileReader(new MemoryStream(bytes), new CompressionCodecFactory());
         while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
         {
             using (batch)

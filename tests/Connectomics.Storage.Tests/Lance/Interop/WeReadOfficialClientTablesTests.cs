@@ -1,0 +1,128 @@
+using Apache.Arrow;
+using Connectomics.Storage.Lance;
+
+namespace Connectomics.Storage.Tests.Lance.Interop;
+
+public sealed class WeReadOfficialClientTablesTests : IDisposable
+{
+    /// <summary>
+    /// Creates table args[1] with 300 rows at storage version args[2], appends 50 more, then deletes rows whose
+    /// index is a multiple of 7 (when args[3] is "delete").
+    /// </summary>
+    private const string CreateScript = """
+        const db = await lancedb.connect(args[0]);
+        const item = new arrow.Field('item', new arrow.Float32(), true);
+        const schema = new arrow.Schema([
+          new arrow.Field('id', new arrow.Utf8(), false),
+          new arrow.Field('label', new arrow.Utf8(), true),
+          new arrow.Field('i32', new arrow.Int32(), true),
+          new arrow.Field('i64', new arrow.Int64(), false),
+          new arrow.Field('f32', new arrow.Float32(), true),
+          new arrow.Field('f64', new arrow.Float64(), true),
+          new arrow.Field('flag', new arrow.Bool(), true),
+          new arrow.Field('vector', new arrow.FixedSizeList(4, item), true),
+        ]);
+        const row = i => ({
+          id: `n_${i}`,
+          label: i % 4 === 3 ? null : ['alpha', 'beta', 'gamma'][i % 3],
+          i32: i % 5 === 2 ? null : i - 7,
+          i64: i * 1000003,
+          f32: i % 6 === 1 ? null : i / 4,
+          f64: i % 8 === 5 ? null : i / 8,
+          flag: i % 9 === 4 ? null : i % 2 === 0,
+          vector: i % 10 === 9 ? null : [i, i + 0.5, -i, 1],
+        });
+        const range = (a, b) => Array.from({ length: b - a }, (_, k) => row(a + k));
+        const table = await db.createTable(args[1], range(0, 300), { schema, storageOptions: { new_table_data_storage_version: args[2] } });
+        await table.add(range(300, 350));
+        if (args[3] === 'delete') await table.delete('i64 % 7000021 = 0');
+        emit({ version: await table.version(), count: await table.countRows() });
+        """;
+
+    private readonly DirectoryInfo _db = Directory.CreateTempSubdirectory("lance-node-");
+
+    public void Dispose() => _db.Delete(recursive: true);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_2_0_table_written_by_the_official_client_reads_back(bool delete)
+    {
+        var created = await LanceDbNode.RunAsync(CreateScript, _db.FullName, "node20", "2.0", delete ? "delete" : "keep");
+        var expectedIds = Enumerable.Range(0, 350).Where(i => !delete || i % 7 != 0).ToList();
+        Assert.Equal(expectedIds.Count, created.GetProperty("count").GetInt32());
+
+        var table = await LanceTable.OpenAsync(Path.Combine(_db.FullName, "node20.lance"));
+        Assert.Equal((ulong)created.GetProperty("version").GetInt32(), table.Version);
+        Assert.Equal(LanceDataStorageVersion.V2_0, table.DataStorageVersion);
+        Assert.Equal(expectedIds.Count, table.RowCount);
+        Assert.Equal(
+            ["id:utf8:False", "label:utf8:True", "i32:int32:True", "i64:int64:False", "f32:float:True", "f64:double:True", "flag:bool:True", "vector:fixed_size_list:True"],
+            table.Schema.FieldsList.Select(f => $"{f.Name}:{f.DataType.Name}:{f.IsNullable}"));
+
+        var seen = 0;
+        await foreach (var batch in table.ScanAsync())
+        {
+            var id = (StringArray)batch.Column(0);
+            var label = (StringArray)batch.Column(1);
+            var i32 = (Int32Array)batch.Column(2);
+            var i64 = (Int64Array)batch.Column(3);
+            var f32 = (FloatArray)batch.Column(4);
+            var f64 = (DoubleArray)batch.Column(5);
+            var flag = (BooleanArray)batch.Column(6);
+            var vector = (FixedSizeListArray)batch.Column(7);
+            for (var r = 0; r < batch.Length; r++, seen++)
+            {
+                var i = expectedIds[seen];
+                Assert.Equal($"n_{i}", id.GetString(r));
+                Assert.Equal(i % 4 == 3 ? null : new[] { "alpha", "beta", "gamma" }[i % 3], label.GetString(r));
+                Assert.Equal(i % 5 == 2 ? null : i - 7, i32.GetValue(r));
+                Assert.Equal(i * 1000003L, i64.GetValue(r));
+                Assert.Equal(i % 6 == 1 ? null : i / 4f, f32.GetValue(r));
+                Assert.Equal(i % 8 == 5 ? null : i / 8d, f64.GetValue(r));
+                Assert.Equal(i % 9 == 4 ? null : i % 2 == 0, flag.GetValue(r));
+                Assert.Equal(i % 10 == 9, vector.IsNull(r));
+                if (!vector.IsNull(r))
+                {
+                    Assert.Equal([i, i + 0.5f, -i, 1f], LanceVectors.Get(vector, r).ToArray());
+                }
+            }
+        }
+
+        Assert.Equal(expectedIds.Count, seen);
+    }
+
+    [Fact]
+    public async Task A_default_2_1_table_from_the_official_client_opens_reads_plain_columns_and_rejects_compressed_ones()
+    {
+        await LanceDbNode.RunAsync(CreateScript, _db.FullName, "node21", "2.1", "keep");
+        var table = await LanceTable.OpenAsync(Path.Combine(_db.FullName, "node21.lance"));
+        Assert.Equal(LanceDataStorageVersion.V2_1, table.DataStorageVersion);
+        Assert.Equal(350, table.RowCount);
+        Assert.Equal(8, table.Schema.FieldsList.Count);
+
+        // Plain columns (offsets + bytes, flat 64-bit values) decode; LanceDB compresses the rest.
+        var ids = new List<string?>();
+        var longs = new List<long?>();
+        await foreach (var batch in table.ScanAsync(["id", "i64"]))
+        {
+            var id = (StringArray)batch.Column(0);
+            var i64 = (Int64Array)batch.Column(1);
+            ids.AddRange(Enumerable.Range(0, batch.Length).Select(r => id.GetString(r)));
+            longs.AddRange(Enumerable.Range(0, batch.Length).Select(r => i64.GetValue(r)));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 350).Select(i => $"n_{i}"), ids);
+        Assert.Equal(Enumerable.Range(0, 350).Select(i => (long?)(i * 1000003L)), longs);
+
+        var error = await Assert.ThrowsAsync<LanceFormatException>(async () =>
+        {
+            await foreach (var batch in table.ScanAsync(["i32"]))
+            {
+                Assert.Fail($"decoded {batch.Length} rows with bit-packed definition levels");
+            }
+        });
+        Assert.Contains("inline_bitpacking are not supported", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.FilePath);
+    }
+}
