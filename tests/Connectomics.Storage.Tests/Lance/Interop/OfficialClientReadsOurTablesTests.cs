@@ -55,6 +55,42 @@ public sealed class OfficialClientReadsOurTablesTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(LanceDataStorageVersion.V2_0)]
+    [InlineData(LanceDataStorageVersion.V2_1)]
+    public async Task Empty_and_overwritten_tables_open_and_accept_appends_from_the_official_client(LanceDataStorageVersion version)
+    {
+        var path = Path.Combine(_db.FullName, "t.lance");
+        var options = new LanceWriteOptions { DataStorageVersion = version };
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(4), options))
+        {
+            Assert.Equal(1UL, await writer.CompleteAsync());
+        }
+
+        const string script = """
+            const table = await (await lancedb.connect(args[0])).openTable('t');
+            const before = await table.countRows();
+            if (args[1] === 'add') await table.add([{ id: 'node', vector: [1, 2, 3, 4] }]);
+            const rows = rowsOf(await table.query().select(['id']).toArrow());
+            emit({ before, version: await table.version(), ids: rows.map(r => r.id) });
+            """;
+        var empty = await LanceDbNode.RunAsync(script, _db.FullName, "read");
+        Assert.Equal(0, empty.GetProperty("before").GetInt32());
+        Assert.Empty(empty.GetProperty("ids").EnumerateArray());
+
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(4), new LanceWriteOptions { Mode = LanceWriteMode.Overwrite, DataStorageVersion = version }))
+        {
+            await writer.WriteAsync(SampleBatches.Vectors(0, 3, 4));
+            Assert.Equal(2UL, await writer.CompleteAsync());
+        }
+
+        var added = await LanceDbNode.RunAsync(script, _db.FullName, "add");
+        Assert.Equal(3, added.GetProperty("before").GetInt32());
+        Assert.Equal(3, added.GetProperty("version").GetInt32());
+        Assert.Equal(["id_0", "id_1", "id_2", "node"], added.GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(4, (await LanceTable.OpenAsync(path)).RowCount);
+    }
+
     internal static void AssertWideRow(JsonElement row, int i, int dimension)
     {
         Assert.Equal($"id_{i}", row.GetProperty("id").GetString());
