@@ -125,4 +125,72 @@ public sealed class WeReadOfficialClientTablesTests : IDisposable
         Assert.Contains("inline_bitpacking are not supported", error.Message, StringComparison.Ordinal);
         Assert.NotNull(error.FilePath);
     }
+
+    [Theory]
+    [InlineData("2.0")]
+    [InlineData("2.1")]
+    public async Task We_append_to_a_table_the_official_client_created_and_it_keeps_appending(string storage)
+    {
+        await LanceDbNode.RunAsync(CreateScript, _db.FullName, "theirs", storage, "keep");
+        var path = Path.Combine(_db.FullName, "theirs.lance");
+        var table = await LanceTable.OpenAsync(path);
+        var schema = table.Schema;
+
+        const int count = 20;
+        var id = new StringArray.Builder();
+        var label = new StringArray.Builder();
+        var i32 = new Int32Array.Builder();
+        var i64 = new Int64Array.Builder();
+        var f32 = new FloatArray.Builder();
+        var f64 = new DoubleArray.Builder();
+        var flag = new BooleanArray.Builder();
+        var vectors = new float[]?[count];
+        for (var k = 0; k < count; k++)
+        {
+            id.Append($"ours_{k}");
+            label.Append(k % 2 == 0 ? "ours" : null);
+            i32.Append(k);
+            i64.Append(-k);
+            f32.AppendNull();
+            f64.Append(k * 1.5);
+            flag.Append(true);
+            vectors[k] = k == 3 ? null : [k, 0, 0, 0];
+        }
+
+        var batch = new RecordBatch(schema, [id.Build(), label.Build(), i32.Build(), i64.Build(), f32.Build(), f64.Build(), flag.Build(), SampleBatches.VectorArray(vectors, 4)], count);
+        await using (var writer = await LanceTableWriter.OpenAsync(path, schema, new LanceWriteOptions { Mode = LanceWriteMode.Append }))
+        {
+            Assert.Equal(storage == "2.0" ? LanceDataStorageVersion.V2_0 : LanceDataStorageVersion.V2_1, writer.DataStorageVersion);
+            await writer.WriteAsync(batch);
+            Assert.Equal(3UL, await writer.CompleteAsync());
+        }
+
+        var result = await LanceDbNode.RunAsync(
+            """
+            const table = await (await lancedb.connect(args[0])).openTable('theirs');
+            const ours = rowsOf(await table.query().where("id LIKE 'ours_%'").toArrow());
+            await table.add([{ id: 'again', label: null, i32: 1, i64: 1, f32: 1, f64: 1, flag: false, vector: [1, 1, 1, 1] }]);
+            emit({ version: await table.version(), count: await table.countRows(), ours });
+            """,
+            _db.FullName);
+        Assert.Equal(4, result.GetProperty("version").GetInt32());
+        Assert.Equal(371, result.GetProperty("count").GetInt32());
+        var ours = result.GetProperty("ours").EnumerateArray().OrderBy(r => int.Parse(r.GetProperty("id").GetString()!["ours_".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(count, ours.Count);
+        for (var k = 0; k < count; k++)
+        {
+            Assert.Equal(k % 2 == 0 ? "ours" : null, ours[k].GetProperty("label").GetString());
+            Assert.Equal((-k).ToString(System.Globalization.CultureInfo.InvariantCulture), ours[k].GetProperty("i64").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, ours[k].GetProperty("f32").ValueKind);
+            Assert.Equal(k * 1.5, ours[k].GetProperty("f64").GetDouble());
+            if (k == 3)
+            {
+                Assert.Equal(System.Text.Json.JsonValueKind.Null, ours[k].GetProperty("vector").ValueKind);
+            }
+            else
+            {
+                Assert.Equal([k, 0f, 0f, 0f], ours[k].GetProperty("vector").EnumerateArray().Select(e => e.GetSingle()));
+            }
+        }
+    }
 }
