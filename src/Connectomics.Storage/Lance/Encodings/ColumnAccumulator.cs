@@ -10,6 +10,8 @@ internal sealed class ColumnAccumulator(ColumnType type)
     private readonly ArrowBuffer.BitmapBuilder _validity = new();
     private readonly ArrowBuffer.BitmapBuilder _bits = new();
     private readonly MemoryStream _values = new();
+    private readonly List<ReadOnlyMemory<byte>> _fixed = [];
+    private long _fixedBytes;
     private readonly List<long> _offsets = [0];
     private int _nulls;
 
@@ -43,8 +45,8 @@ internal sealed class ColumnAccumulator(ColumnType type)
         }
     }
 
-    /// <summary>Appends fixed-width row bytes (or zeros when <paramref name="rows"/> is empty and <paramref name="count"/> rows are null).</summary>
-    public void AppendFixed(ReadOnlySpan<byte> rows, int count)
+    /// <summary>Appends the bytes of <paramref name="count"/> fixed-width rows; the memory is kept, not copied.</summary>
+    public void AppendFixed(ReadOnlyMemory<byte> rows, int count)
     {
         var needed = count * RowWidth;
         if (rows.Length < needed)
@@ -52,7 +54,8 @@ internal sealed class ColumnAccumulator(ColumnType type)
             throw new LanceFormatException($"Page holds {rows.Length} value bytes where {needed} are needed.");
         }
 
-        _values.Write(rows[..needed]);
+        _fixed.Add(rows[..needed]);
+        _fixedBytes += needed;
     }
 
     public void AppendZeros(int count)
@@ -73,7 +76,7 @@ internal sealed class ColumnAccumulator(ColumnType type)
         }
         else
         {
-            _values.Write(new byte[count * RowWidth]);
+            AppendFixed(new byte[count * RowWidth], count);
         }
     }
 
@@ -123,14 +126,32 @@ internal sealed class ColumnAccumulator(ColumnType type)
                 break;
             case ColumnKind.FixedSizeList:
                 var listType = (Apache.Arrow.Types.FixedSizeListType)Type.ArrowType;
-                var child = new ArrayData(listType.ValueDataType, Length * Type.Dimension, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(_values.ToArray())]);
+                var child = new ArrayData(listType.ValueDataType, Length * Type.Dimension, 0, 0, [ArrowBuffer.Empty, FixedValues()]);
                 data = new ArrayData(Type.ArrowType, Length, _nulls, 0, [validity], [child]);
                 break;
             default:
-                data = new ArrayData(Type.ArrowType, Length, _nulls, 0, [validity, new ArrowBuffer(_values.ToArray())]);
+                data = new ArrayData(Type.ArrowType, Length, _nulls, 0, [validity, FixedValues()]);
                 break;
         }
 
         return ArrowArrayFactory.BuildArray(data);
+    }
+
+    private ArrowBuffer FixedValues()
+    {
+        if (_fixed.Count == 1)
+        {
+            return new ArrowBuffer(_fixed[0]);
+        }
+
+        var all = new byte[_fixedBytes];
+        var at = 0;
+        foreach (var piece in _fixed)
+        {
+            piece.Span.CopyTo(all.AsSpan(at));
+            at += piece.Length;
+        }
+
+        return new ArrowBuffer(all);
     }
 }

@@ -90,7 +90,7 @@ internal static class PageDecoderV20
             case ColumnKind.FixedWidth when field == FlatField:
                 var values = ReadFlat(encoding, buffers, out var bitWidth);
                 Require(bitWidth == (ulong)output.RowWidth * 8, "Values", bitWidth);
-                output.AppendFixed(values.Span, rows);
+                output.AppendFixed(values, rows);
                 break;
             case ColumnKind.FixedSizeList when field == FixedSizeListField:
                 var dimension = (int)VarintField(body, 1);
@@ -114,7 +114,7 @@ internal static class PageDecoderV20
 
                 var itemBytes = ReadFlat(items, buffers, out var itemBits);
                 Require(itemBits == (ulong)output.Type.ByteWidth * 8, "List items", itemBits);
-                output.AppendFixed(itemBytes.Span, rows);
+                output.AppendFixed(itemBytes, rows);
                 break;
             case ColumnKind.String or ColumnKind.Binary when field == BinaryField:
                 throw new LanceFormatException("Binary values under a validity bitmap are not supported.");

@@ -66,7 +66,7 @@ internal static class PageDecoderV21
         }
 
         output.AppendAllValid(rows);
-        output.AppendFixed(buffers[0].Span, rows);
+        output.AppendFixed(buffers[0], rows);
     }
 
     private static void DecodeMiniBlock(ReadOnlySpan<byte> mini, IReadOnlyList<ReadOnlyMemory<byte>> buffers, int rows, ColumnAccumulator output)
@@ -98,7 +98,7 @@ internal static class PageDecoderV21
         }
 
         var table = buffers[0].Span;
-        var chunks = buffers[1].Span;
+        var chunks = buffers[1];
         long seen = 0;
         var position = 0;
         for (var c = 0; c < table.Length / 2; c++)
@@ -123,8 +123,9 @@ internal static class PageDecoderV21
         }
     }
 
-    private static void DecodeChunk(ReadOnlySpan<byte> chunk, int count, bool hasDef, int variableOffsetBits, ColumnAccumulator output)
+    private static void DecodeChunk(ReadOnlyMemory<byte> chunkMemory, int count, bool hasDef, int variableOffsetBits, ColumnAccumulator output)
     {
+        var chunk = chunkMemory.Span;
         var header = 2 + (hasDef ? 2 : 0) + 2;
         var defSize = hasDef ? BinaryPrimitives.ReadUInt16LittleEndian(chunk[2..]) : 0;
         var valueSize = BinaryPrimitives.ReadUInt16LittleEndian(chunk[(header - 2)..]);
@@ -158,7 +159,7 @@ internal static class PageDecoderV21
 
                 break;
             default:
-                output.AppendFixed(values, count);
+                output.AppendFixed(chunkMemory.Slice(at, valueSize), count);
                 break;
         }
     }
