@@ -77,7 +77,8 @@ public sealed class LanceEmbeddingWriter : IAsyncDisposable
         var lengths = new Int32Array.Builder();
         var tokens = new Int32Array.Builder();
         var windows = new Int32Array.Builder();
-        var values = new float[embeddings.Count * Dimension];
+        var bytes = new byte[embeddings.Count * Dimension * sizeof(float)];
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
         for (var i = 0; i < embeddings.Count; i++)
         {
             var embedding = embeddings[i];
@@ -90,12 +91,12 @@ public sealed class LanceEmbeddingWriter : IAsyncDisposable
             lengths.Append(embedding.Record.Sequence.Length);
             tokens.Append(embedding.TokenCount);
             windows.Append(embedding.WindowCount);
-            embedding.Vector.Span.CopyTo(values.AsSpan(i * Dimension));
+            embedding.Vector.Span.CopyTo(values[(i * Dimension)..]);
         }
 
         var schema = _writer.Schema;
         var listType = (FixedSizeListType)schema.FieldsList[4].DataType;
-        var items = new ArrayData(FloatType.Default, values.Length, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray())]);
+        var items = new ArrayData(FloatType.Default, embeddings.Count * Dimension, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(bytes)]);
         var vectors = new FixedSizeListArray(new ArrayData(listType, embeddings.Count, 0, 0, [ArrowBuffer.Empty], [items]));
         var batch = new RecordBatch(schema, [ids.Build(), lengths.Build(), tokens.Build(), windows.Build(), vectors], embeddings.Count);
         await _writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
