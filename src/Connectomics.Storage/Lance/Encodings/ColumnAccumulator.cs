@@ -144,6 +144,11 @@ internal sealed class ColumnAccumulator(ColumnType type)
             return new ArrowBuffer(_fixed[0]);
         }
 
+        if (_fixedBytes > System.Array.MaxLength)
+        {
+            throw new LanceFormatException($"The column's {_fixedBytes} value bytes in one fragment exceed what one Arrow buffer can hold.");
+        }
+
         var all = new byte[_fixedBytes];
         var at = 0;
         foreach (var piece in _fixed)

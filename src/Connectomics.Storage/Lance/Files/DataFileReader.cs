@@ -106,18 +106,28 @@ internal static class DataFileReader
             var buffers = new ReadOnlyMemory<byte>[offsets.Count];
             for (var b = 0; b < buffers.Length; b++)
             {
-                buffers[b] = await ReadAsync(handle, (long)offsets[b], checked((int)sizes[b]), path, cancellationToken).ConfigureAwait(false);
+                if (sizes[b] > (ulong)System.Array.MaxLength || offsets[b] > long.MaxValue)
+                {
+                    throw new LanceFormatException($"A page buffer of {sizes[b]} bytes is larger than one Arrow buffer can hold; such pages are not read yet.");
+                }
+
+                buffers[b] = await ReadAsync(handle, (long)offsets[b], (int)sizes[b], path, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (rows > int.MaxValue || (long)output.Length + (long)rows > int.MaxValue)
+            {
+                throw new LanceFormatException($"The column has more than {int.MaxValue} rows in one file.");
             }
 
             var (url, value) = EncodingMessages.ReadDirectEncoding(encoding);
             var before = output.Length;
             if (!v21 && url.EndsWith("/lance.encodings.ArrayEncoding", StringComparison.Ordinal))
             {
-                PageDecoderV20.Decode(value, buffers, checked((int)rows), output);
+                PageDecoderV20.Decode(value, buffers, (int)rows, output);
             }
             else if (v21 && url.EndsWith("/lance.encodings21.PageLayout", StringComparison.Ordinal))
             {
-                PageDecoderV21.Decode(value, buffers, checked((int)rows), output);
+                PageDecoderV21.Decode(value, buffers, (int)rows, output);
             }
             else
             {
