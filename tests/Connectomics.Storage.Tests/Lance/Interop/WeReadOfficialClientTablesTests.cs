@@ -36,7 +36,11 @@ public sealed class WeReadOfficialClientTablesTests : IDisposable
         const table = await db.createTable(args[1], range(0, 300), { schema, storageOptions: { new_table_data_storage_version: args[2] } });
         await table.add(range(300, 350));
         if (args[3] === 'delete') await table.delete('i64 % 7000021 = 0');
-        emit({ version: await table.version(), count: await table.countRows() });
+        if (args[3] === 'delete-most') await table.delete('i64 % 7000021 != 0');
+        const fs = require('fs');
+        const deletions = fs.existsSync(path.join(args[0], args[1] + '.lance', '_deletions'))
+          ? fs.readdirSync(path.join(args[0], args[1] + '.lance', '_deletions')).map(f => path.extname(f)) : [];
+        emit({ version: await table.version(), count: await table.countRows(), deletions });
         """;
 
     private readonly DirectoryInfo _db = Directory.CreateTempSubdirectory("lance-node-");
@@ -44,12 +48,14 @@ public sealed class WeReadOfficialClientTablesTests : IDisposable
     public void Dispose() => _db.Delete(recursive: true);
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_2_0_table_written_by_the_official_client_reads_back(bool delete)
+    [InlineData("keep", "")]
+    [InlineData("delete", ".arrow")]
+    [InlineData("delete-most", ".arrow")]
+    public async Task A_2_0_table_written_by_the_official_client_reads_back(string deletes, string deletionFiles)
     {
-        var created = await LanceDbNode.RunAsync(CreateScript, _db.FullName, "node20", "2.0", delete ? "delete" : "keep");
-        var expectedIds = Enumerable.Range(0, 350).Where(i => !delete || i % 7 != 0).ToList();
+        var created = await LanceDbNode.RunAsync(CreateScript, _db.FullName, "node20", "2.0", deletes);
+        Assert.Equal(deletionFiles, string.Concat(created.GetProperty("deletions").EnumerateArray().Select(e => e.GetString()).Distinct()));
+        var expectedIds = Enumerable.Range(0, 350).Where(i => deletes switch { "delete" => i % 7 != 0, "delete-most" => i % 7 == 0, _ => true }).ToList();
         Assert.Equal(expectedIds.Count, created.GetProperty("count").GetInt32());
 
         var table = await LanceTable.OpenAsync(Path.Combine(_db.FullName, "node20.lance"));
