@@ -199,4 +199,34 @@ public sealed class WeReadOfficialClientTablesTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task Roaring_deletion_bitmaps_written_by_the_official_client_are_honoured()
+    {
+        // Lance switches from an Arrow deletion file to a roaring bitmap above 5,000 deleted rows in a fragment.
+        var created = await LanceDbNode.RunAsync(
+            """
+            const db = await lancedb.connect(args[0]);
+            const rows = Array.from({ length: 6000 }, (_, i) => ({ n: i }));
+            const schema = new arrow.Schema([new arrow.Field('n', new arrow.Int64(), false)]);
+            const table = await db.createTable('many', rows, { schema, storageOptions: { new_table_data_storage_version: '2.0' } });
+            await table.delete('n % 10 != 3');
+            const fs = require('fs');
+            emit({ count: await table.countRows(), files: fs.readdirSync(path.join(args[0], 'many.lance', '_deletions')) });
+            """,
+            _db.FullName);
+        Assert.Equal(600, created.GetProperty("count").GetInt32());
+        Assert.EndsWith(".bin", Assert.Single(created.GetProperty("files").EnumerateArray()).GetString(), StringComparison.Ordinal);
+
+        var table = await LanceTable.OpenAsync(Path.Combine(_db.FullName, "many.lance"));
+        Assert.Equal(600, table.RowCount);
+        var values = new List<long>();
+        await foreach (var batch in table.ScanAsync())
+        {
+            var n = (Int64Array)batch.Column(0);
+            values.AddRange(Enumerable.Range(0, n.Length).Select(i => n.GetValue(i)!.Value));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => (i * 10L) + 3), values);
+    }
 }
