@@ -92,7 +92,8 @@ public sealed class LanceTable
     }
 
     /// <summary>
-    /// Reads the live rows of selected columns, one record batch per fragment, in fragment order. Vector columns
+    /// Reads the live rows of selected columns in fragment order, one record batch per page (the batches a table
+    /// was written in) or per fragment when its columns are paged differently. Vector columns
     /// come back as <see cref="FixedSizeListArray"/>; <see cref="LanceVectors"/> gives their values as spans.
     /// </summary>
     /// <param name="columns">The column names, in the order wanted; null for all columns.</param>
@@ -137,74 +138,117 @@ public sealed class LanceTable
         foreach (var fragment in _manifest.Manifest.Fragments)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var rows = checked((int)fragment.PhysicalRows);
-            var arrays = new IArrowArray?[fieldList.Count];
-            foreach (var file in fragment.Files)
+            var readers = new Dictionary<string, DataFileReader>(StringComparer.Ordinal);
+            try
             {
-                var wanted = new List<(int Column, ColumnType Type)>();
-                var targets = new List<int>();
+                var rows = (long)fragment.PhysicalRows;
+                var sources = new (DataFileReader Reader, List<PageInfo> Pages)?[fieldList.Count];
                 for (var i = 0; i < fieldList.Count; i++)
                 {
-                    var at = file.Fields.IndexOf(fieldList[i].Id);
-                    if (at >= 0 && arrays[i] is null)
+                    foreach (var file in fragment.Files)
                     {
+                        var at = file.Fields.IndexOf(fieldList[i].Id);
+                        if (at < 0)
+                        {
+                            continue;
+                        }
+
+                        var path = TableLayout.DataFilePath(TablePath, file.Path);
+                        if (!readers.TryGetValue(path, out var reader))
+                        {
+                            reader = await DataFileReader.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                            readers.Add(path, reader);
+                        }
+
                         var column = at < file.ColumnIndices.Count ? file.ColumnIndices[at] : at;
-                        wanted.Add((column, types[i]));
-                        targets.Add(i);
+                        var pages = await reader.ReadPagesAsync(column, cancellationToken).ConfigureAwait(false);
+                        var total = pages.Sum(p => (long)p.Rows);
+                        if (total != rows)
+                        {
+                            throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"Column {column} holds {total} rows; the fragment has {rows}."), path);
+                        }
+
+                        sources[i] = (reader, pages);
+                        break;
                     }
                 }
 
-                if (wanted.Count == 0)
-                {
-                    continue;
-                }
+                var deleted = fragment.DeletionFile is { NumDeletedRows: > 0 }
+                    ? await DeletionVector.ReadAsync(TablePath, fragment, cancellationToken).ConfigureAwait(false)
+                    : null;
 
-                var path = TableLayout.DataFilePath(TablePath, file.Path);
-                var read = await DataFileReader.ReadColumnsAsync(path, wanted, cancellationToken).ConfigureAwait(false);
-                for (var k = 0; k < read.Length; k++)
+                // One batch per page when every selected column is paged alike (as this library and Lance write
+                // files); otherwise one batch for the fragment.
+                var stored = sources.Where(s => s is not null).Select(s => s!.Value.Pages).ToList();
+                var aligned = stored.Count > 0 && stored.All(p => p.Count == stored[0].Count && p.Select(x => x.Rows).SequenceEqual(stored[0].Select(x => x.Rows)));
+                var batchRows = aligned ? stored[0].Select(p => (long)p.Rows).ToList() : [rows];
+                long start = 0;
+                for (var k = 0; k < batchRows.Count; k++)
                 {
-                    if (read[k].Length != rows)
+                    var count = batchRows[k];
+                    if (count > int.MaxValue)
                     {
-                        throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"Column holds {read[k].Length} rows; the fragment has {rows}."), path);
+                        throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"A batch of {count} rows is larger than one Arrow array can hold."), TablePath);
                     }
 
-                    arrays[targets[k]] = read[k];
-                }
-            }
-
-            for (var i = 0; i < arrays.Length; i++)
-            {
-                if (arrays[i] is null)
-                {
-                    var missing = new Encodings.ColumnAccumulator(types[i]);
-                    for (var r = 0; r < rows; r++)
+                    var arrays = new IArrowArray[fieldList.Count];
+                    for (var i = 0; i < fieldList.Count; i++)
                     {
-                        missing.AppendValidity(false);
+                        var output = new Encodings.ColumnAccumulator(types[i]);
+                        if (sources[i] is not { } source)
+                        {
+                            for (var r = 0; r < count; r++)
+                            {
+                                output.AppendValidity(false);
+                            }
+
+                            output.AppendZeros((int)count);
+                        }
+                        else if (aligned)
+                        {
+                            await source.Reader.ReadPageAsync(source.Pages[k], output, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            foreach (var page in source.Pages)
+                            {
+                                await source.Reader.ReadPageAsync(page, output, cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+
+                        arrays[i] = output.Build();
                     }
 
-                    missing.AppendZeros(rows);
-                    arrays[i] = missing.Build();
+                    var batch = new RecordBatch(schema, arrays, (int)count);
+                    if (deleted is not null)
+                    {
+                        batch = RemoveRows(batch, deleted, start);
+                    }
+
+                    start += count;
+                    if (batch.Length > 0)
+                    {
+                        yield return batch;
+                    }
                 }
             }
-
-            var batch = new RecordBatch(schema, arrays!, rows);
-            if (fragment.DeletionFile is { NumDeletedRows: > 0 })
+            finally
             {
-                var deleted = await DeletionVector.ReadAsync(TablePath, fragment, cancellationToken).ConfigureAwait(false);
-                batch = RemoveRows(batch, deleted);
+                foreach (var reader in readers.Values)
+                {
+                    reader.Dispose();
+                }
             }
-
-            yield return batch;
         }
     }
 
-    private static RecordBatch RemoveRows(RecordBatch batch, HashSet<uint> deleted)
+    private static RecordBatch RemoveRows(RecordBatch batch, HashSet<uint> deleted, long firstRow)
     {
         var runs = new List<(int Start, int Length)>();
         var start = -1;
         for (var r = 0; r <= batch.Length; r++)
         {
-            var keep = r < batch.Length && !deleted.Contains((uint)r);
+            var keep = r < batch.Length && !deleted.Contains((uint)(firstRow + r));
             if (keep && start < 0)
             {
                 start = r;

@@ -204,7 +204,7 @@ public sealed class LanceTableWriterTests : IDisposable
             sizes.Add(batch.Length);
         }
 
-        Assert.Equal([10, 10, 10, 5], sizes);
+        Assert.Equal([7, 3, 4, 6, 1, 7, 2, 5], sizes);
         Assert.Equal(Range(0, 35), await Ids(path));
     }
 

@@ -229,4 +229,42 @@ public sealed class WeReadOfficialClientTablesTests : IDisposable
 
         Assert.Equal(Enumerable.Range(0, 600).Select(i => (i * 10L) + 3), values);
     }
+
+    [Fact]
+    public async Task Rows_deleted_by_the_official_client_are_skipped_in_every_page_of_our_fragments()
+    {
+        var path = Path.Combine(_db.FullName, "paged.lance");
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(4), new LanceWriteOptions { DataStorageVersion = LanceDataStorageVersion.V2_0, MaxRowsPerFragment = 100 }))
+        {
+            for (var start = 0; start < 150; start += 30)
+            {
+                await writer.WriteAsync(SampleBatches.Vectors(start, 30, 4));
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await LanceDbNode.RunAsync(
+            """
+            const table = await (await lancedb.connect(args[0])).openTable('paged');
+            await table.delete("id IN ('id_0', 'id_29', 'id_30', 'id_31', 'id_95', 'id_99', 'id_100', 'id_149')");
+            emit({});
+            """,
+            _db.FullName);
+
+        var table = await LanceTable.OpenAsync(path);
+        Assert.Equal(142, table.RowCount);
+        var sizes = new List<int>();
+        var ids = new List<string?>();
+        await foreach (var batch in table.ScanAsync(["id"]))
+        {
+            sizes.Add(batch.Length);
+            var column = (StringArray)batch.Column(0);
+            ids.AddRange(Enumerable.Range(0, column.Length).Select(i => column.GetString(i)));
+        }
+
+        int[] deleted = [0, 29, 30, 31, 95, 99, 100, 149];
+        Assert.Equal(Enumerable.Range(0, 150).Where(i => !deleted.Contains(i)).Select(i => $"id_{i}"), ids);
+        Assert.Equal([28, 28, 30, 8, 19, 29], sizes);
+    }
 }
