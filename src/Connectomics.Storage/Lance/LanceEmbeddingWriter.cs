@@ -60,7 +60,7 @@ public sealed class LanceEmbeddingWriter : IAsyncDisposable
         return new LanceEmbeddingWriter(writer, dimension);
     }
 
-    /// <summary>Writes a batch of embeddings as one page per column.</summary>
+    /// <summary>Writes a batch of embeddings.</summary>
     /// <param name="embeddings">The embeddings; every vector must have <see cref="Dimension"/> values.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the batch is written.</returns>

@@ -10,7 +10,8 @@ namespace Connectomics.Storage.Lance;
 /// <summary>
 /// Streams Arrow record batches into a Lance table directory (<c>&lt;db&gt;/&lt;table&gt;.lance</c>) that the
 /// official LanceDB clients open. Rows are cut into fragments of at most
-/// <see cref="LanceWriteOptions.MaxRowsPerFragment"/> rows (one data file each; one page per column per batch).
+/// <see cref="LanceWriteOptions.MaxRowsPerFragment"/> rows (one data file each); batches smaller than
+/// <see cref="LanceWriteOptions.MinRowsPerPage"/> are combined into larger pages.
 /// Nothing is visible to readers until <see cref="CompleteAsync"/> commits a new version.
 /// </summary>
 /// <remarks>
@@ -28,6 +29,8 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private readonly List<ColumnType> _types;
     private readonly List<FragmentInfo> _fragments = [];
     private readonly List<string> _writtenFiles = [];
+    private readonly List<RecordBatch> _pending = [];
+    private long _pendingRows;
     private DataFileWriter? _file;
     private FileStream? _stream;
     private string? _fileName;
@@ -108,15 +111,19 @@ public sealed class LanceTableWriter : IAsyncDisposable
                     OpenFile();
                 }
 
-                var room = _options.MaxRowsPerFragment - _file!.Rows;
+                var room = _options.MaxRowsPerFragment - _file!.Rows - _pendingRows;
                 var take = (int)Math.Min(room, batch.Length - offset);
-                var slice = offset == 0 && take == batch.Length ? batch : batch.Slice(offset, take);
-                await _file.WriteAsync(slice, cancellationToken).ConfigureAwait(false);
+                _pending.Add(offset == 0 && take == batch.Length ? batch : batch.Slice(offset, take));
+                _pendingRows += take;
                 offset += take;
                 RowsWritten += take;
-                if (_file.Rows >= _options.MaxRowsPerFragment)
+                if (_file.Rows + _pendingRows >= _options.MaxRowsPerFragment)
                 {
                     await CloseFileAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (_pendingRows >= _options.MinRowsPerPage)
+                {
+                    await FlushPageAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -279,12 +286,33 @@ public sealed class LanceTableWriter : IAsyncDisposable
         _file = new DataFileWriter(_stream, _fields, _types, DataStorageVersion);
     }
 
+    /// <summary>Writes the pending batches as one page per column.</summary>
+    private async ValueTask FlushPageAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var page = _pending.Count == 1
+            ? _pending[0]
+            : new RecordBatch(
+                _pending[0].Schema,
+                Enumerable.Range(0, _pending[0].ColumnCount).Select(c => ArrowArrayConcatenator.Concatenate([.. _pending.Select(b => b.Column(c))])),
+                (int)_pendingRows);
+        _pending.Clear();
+        _pendingRows = 0;
+        await _file!.WriteAsync(page, cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask CloseFileAsync(CancellationToken cancellationToken)
     {
         if (_file is null || _stream is null)
         {
             return;
         }
+
+        await FlushPageAsync(cancellationToken).ConfigureAwait(false);
 
         var size = await _file.FinishAsync(cancellationToken).ConfigureAwait(false);
         await _stream.DisposeAsync().ConfigureAwait(false);

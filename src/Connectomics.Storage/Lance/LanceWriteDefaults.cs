@@ -5,6 +5,8 @@ internal static class LanceWriteDefaults
 {
     public const long MaxRowsPerFragment = 1024 * 1024;
 
+    public const int MinRowsPerPage = 8192;
+
     public const LanceDataStorageVersion DataStorageVersion = LanceDataStorageVersion.V2_1;
 
     /// <summary>The library name recorded as the manifest's writer version.</summary>

@@ -6,6 +6,7 @@ namespace Connectomics.Storage.Lance;
 public sealed class LanceWriteOptions
 {
     private long _maxRowsPerFragment = LanceWriteDefaults.MaxRowsPerFragment;
+    private int _minRowsPerPage = LanceWriteDefaults.MinRowsPerPage;
 
     /// <summary>Gets or sets what the write does with an existing table.</summary>
     /// <value>The default value is <see cref="LanceWriteMode.Create"/>.</value>
@@ -29,6 +30,24 @@ public sealed class LanceWriteOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             _maxRowsPerFragment = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how many rows a page should hold at least: written batches are buffered and combined until they
+    /// reach this many rows (or the fragment is full); a larger batch becomes one page as it is. Readers get one
+    /// batch per page.
+    /// </summary>
+    /// <value>The default value is 8,192.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    [Range(1, int.MaxValue)]
+    public int MinRowsPerPage
+    {
+        get => _minRowsPerPage;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _minRowsPerPage = value;
         }
     }
 

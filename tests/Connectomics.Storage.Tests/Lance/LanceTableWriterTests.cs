@@ -177,8 +177,11 @@ public sealed class LanceTableWriterTests : IDisposable
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() => LanceTable.OpenAsync(path));
     }
 
-    [Fact]
-    public async Task Streams_are_cut_into_fragments_of_the_configured_size()
+    [Theory]
+    [InlineData(1, new[] { 7, 3, 4, 6, 1, 7, 2, 5 })]
+    [InlineData(12, new[] { 10, 10, 10, 5 })]
+    [InlineData(5, new[] { 7, 3, 10, 8, 2, 5 })]
+    public async Task Streams_are_cut_into_fragments_and_pages_of_the_configured_sizes(int minRowsPerPage, int[] batchSizes)
     {
         var path = TablePath();
         static async IAsyncEnumerable<RecordBatch> Batches()
@@ -190,7 +193,7 @@ public sealed class LanceTableWriterTests : IDisposable
             }
         }
 
-        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(4), new LanceWriteOptions { MaxRowsPerFragment = 10 }))
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(4), new LanceWriteOptions { MaxRowsPerFragment = 10, MinRowsPerPage = minRowsPerPage }))
         {
             await writer.WriteAsync(Batches());
             await writer.CompleteAsync();
@@ -204,7 +207,7 @@ public sealed class LanceTableWriterTests : IDisposable
             sizes.Add(batch.Length);
         }
 
-        Assert.Equal([7, 3, 4, 6, 1, 7, 2, 5], sizes);
+        Assert.Equal(batchSizes, sizes);
         Assert.Equal(Range(0, 35), await Ids(path));
     }
 
@@ -221,6 +224,8 @@ public sealed class LanceTableWriterTests : IDisposable
     public void Options_reject_impossible_fragment_sizes()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new LanceWriteOptions { MaxRowsPerFragment = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LanceWriteOptions { MinRowsPerPage = 0 });
+        Assert.Equal(8192, new LanceWriteOptions().MinRowsPerPage);
         Assert.Equal(1024 * 1024, new LanceWriteOptions().MaxRowsPerFragment);
         Assert.Equal(LanceDataStorageVersion.V2_1, new LanceWriteOptions().DataStorageVersion);
     }

@@ -33,7 +33,9 @@ public sealed class OfficialClientReadsOurTablesTests : IDisposable
     public async Task Every_column_type_reads_back_with_nulls(LanceDataStorageVersion version, int dimension, int count)
     {
         var path = Path.Combine(_db.FullName, "wide.lance");
-        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.WideSchema(dimension), new LanceWriteOptions { DataStorageVersion = version }))
+        // Small tables keep one page per batch; large ones combine both batches into one page.
+        var options = new LanceWriteOptions { DataStorageVersion = version, MinRowsPerPage = count < 100 ? 1 : 8192 };
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.WideSchema(dimension), options))
         {
             await writer.WriteAsync(SampleBatches.Wide(0, count * 2 / 3, dimension));
             await writer.WriteAsync(SampleBatches.Wide(count * 2 / 3, count - (count * 2 / 3), dimension));

@@ -234,7 +234,7 @@ public sealed class WeReadOfficialClientTablesTests : IDisposable
     public async Task Rows_deleted_by_the_official_client_are_skipped_in_every_page_of_our_fragments()
     {
         var path = Path.Combine(_db.FullName, "paged.lance");
-        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(4), new LanceWriteOptions { DataStorageVersion = LanceDataStorageVersion.V2_0, MaxRowsPerFragment = 100 }))
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(4), new LanceWriteOptions { DataStorageVersion = LanceDataStorageVersion.V2_0, MaxRowsPerFragment = 100, MinRowsPerPage = 1 }))
         {
             for (var start = 0; start < 150; start += 30)
             {
