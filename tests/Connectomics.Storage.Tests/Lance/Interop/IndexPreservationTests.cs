@@ -48,4 +48,46 @@ public sealed class IndexPreservationTests : IDisposable
         Assert.Equal(5, result.GetProperty("unindexed").GetInt32());
         Assert.Equal("id_102", Assert.Single(result.GetProperty("hit").EnumerateArray()).GetProperty("id").GetString());
     }
+
+    [Theory]
+    [InlineData(LanceDataStorageVersion.V2_0)]
+    [InlineData(LanceDataStorageVersion.V2_1)]
+    public async Task The_official_client_builds_a_vector_index_on_our_table_and_finds_our_next_append(LanceDataStorageVersion version)
+    {
+        const int dimension = 64;
+        var path = Path.Combine(_db.FullName, "ann.lance");
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(dimension), new LanceWriteOptions { DataStorageVersion = version, MaxRowsPerFragment = 600 }))
+        {
+            await writer.WriteAsync(SampleBatches.Vectors(0, 1000, dimension));
+            await writer.CompleteAsync();
+        }
+
+        await LanceDbNode.RunAsync(
+            """
+            const table = await (await lancedb.connect(args[0])).openTable('ann');
+            await table.createIndex('vector', { config: lancedb.Index.ivfPq({ numPartitions: 2, numSubVectors: 4 }) });
+            emit({});
+            """,
+            _db.FullName);
+
+        await using (var writer = await LanceTableWriter.OpenAsync(path, SampleBatches.VectorSchema(dimension), new LanceWriteOptions { Mode = LanceWriteMode.Append }))
+        {
+            await writer.WriteAsync(SampleBatches.Vectors(5000, 3, dimension));
+            await writer.CompleteAsync();
+        }
+
+        var result = await LanceDbNode.RunAsync(
+            """
+            const table = await (await lancedb.connect(args[0])).openTable('ann');
+            const q = Array.from({ length: 64 }, (_, j) => 5001 + j * 0.125);
+            const hits = rowsOf(await table.search(q).limit(1).toArrow());
+            const stats = await table.indexStats('vector_idx');
+            emit({ top: hits[0].id, indexType: stats.indexType, indexed: stats.numIndexedRows, unindexed: stats.numUnindexedRows });
+            """,
+            _db.FullName);
+        Assert.Equal("id_5001", result.GetProperty("top").GetString());
+        Assert.Equal("IVF_PQ", result.GetProperty("indexType").GetString());
+        Assert.Equal(1000, result.GetProperty("indexed").GetInt32());
+        Assert.Equal(3, result.GetProperty("unindexed").GetInt32());
+    }
 }
