@@ -1,0 +1,279 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Apache.Arrow;
+using Connectomics.Storage.Lance.Files;
+using Connectomics.Storage.Lance.Metadata;
+using Connectomics.Storage.Lance.Schema;
+using Connectomics.Storage.Lance.Table;
+using ArrowSchema = Apache.Arrow.Schema;
+
+namespace Connectomics.Storage.Lance;
+
+/// <summary>
+/// One version of a Lance table directory, opened for reading: its schema, row count and a scan of selected
+/// columns. Reads tables in data storage version 2.0 (including LanceDB-written ones) and 2.1 tables with
+/// uncompressed encodings (as <see cref="LanceTableWriter"/> writes them); deleted rows are skipped.
+/// </summary>
+/// <remarks>An instance is immutable and safe to use from several threads; it keeps reading the version it opened.</remarks>
+public sealed class LanceTable
+{
+    private const ulong KnownReaderFeatures = ManifestInfo.FeatureDeletionFiles | 2 | 4;
+
+    private readonly LoadedManifest _manifest;
+    private readonly List<LanceFieldInfo> _fields;
+
+    private LanceTable(string tablePath, LoadedManifest manifest)
+    {
+        TablePath = tablePath;
+        _manifest = manifest;
+        _fields = [.. manifest.Manifest.Fields.Where(f => f.ParentId == -1)];
+        Schema = LanceSchemaConverter.ToArrow(manifest.Manifest.Fields, manifest.Manifest.SchemaMetadata);
+    }
+
+    /// <summary>Gets the table directory.</summary>
+    public string TablePath { get; }
+
+    /// <summary>Gets the version this instance reads.</summary>
+    public ulong Version => _manifest.Manifest.Version;
+
+    /// <summary>Gets the Arrow schema of the table.</summary>
+    public ArrowSchema Schema { get; }
+
+    /// <summary>Gets the data storage version of the table, or null when it has no data files and records none.</summary>
+    public LanceDataStorageVersion? DataStorageVersion => _manifest.DataStorageVersion();
+
+    /// <summary>Gets the commit time of this version, when recorded.</summary>
+    public DateTimeOffset? Timestamp => _manifest.Manifest.Timestamp;
+
+    /// <summary>Gets the number of fragments in this version.</summary>
+    public int FragmentCount => _manifest.Manifest.Fragments.Count;
+
+    /// <summary>Gets the number of live rows (deleted rows excluded).</summary>
+    public long RowCount => _manifest.Manifest.Fragments.Sum(f => (long)f.LiveRows);
+
+    /// <summary>Lists the committed versions of a table, oldest first.</summary>
+    /// <param name="tablePath">The table directory.</param>
+    /// <returns>The versions; empty when the directory holds no table.</returns>
+    public static IReadOnlyList<ulong> ListVersions(string tablePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
+        return [.. TableLayout.ListVersions(tablePath).Keys];
+    }
+
+    /// <summary>Opens the latest version of a table.</summary>
+    /// <param name="tablePath">The table directory, conventionally <c>&lt;db&gt;/&lt;name&gt;.lance</c>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="DirectoryNotFoundException">The directory holds no table version.</exception>
+    /// <exception cref="LanceFormatException">The manifest is malformed or uses features this library does not read.</exception>
+    public static async Task<LanceTable> OpenAsync(string tablePath, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
+        var manifest = await LoadedManifest.ReadLatestAsync(tablePath, cancellationToken).ConfigureAwait(false)
+            ?? throw new DirectoryNotFoundException($"'{tablePath}' holds no Lance table version.");
+        return Create(tablePath, manifest);
+    }
+
+    /// <summary>Opens a given version of a table.</summary>
+    /// <param name="tablePath">The table directory.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The table at that version.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The version does not exist.</exception>
+    public static async Task<LanceTable> OpenAsync(string tablePath, ulong version, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
+        if (!TableLayout.ListVersions(tablePath).TryGetValue(version, out var path))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"'{tablePath}' has no version {version}.");
+        }
+
+        return Create(tablePath, await LoadedManifest.ReadAsync(path, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Reads the live rows of selected columns in fragment order, one record batch per page (the batches a table
+    /// was written in) or per fragment when its columns are paged differently. Vector columns
+    /// come back as <see cref="FixedSizeListArray"/>; <see cref="LanceVectors"/> gives their values as spans.
+    /// </summary>
+    /// <param name="columns">The column names, in the order wanted; null for all columns.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The batches.</returns>
+    /// <exception cref="ArgumentException">A column does not exist.</exception>
+    /// <exception cref="LanceFormatException">A data file is malformed or uses an encoding this library does not read.</exception>
+    public IAsyncEnumerable<RecordBatch> ScanAsync(IReadOnlyList<string>? columns = null, CancellationToken cancellationToken = default)
+    {
+        var selected = columns is null
+            ? [.. Enumerable.Range(0, _fields.Count)]
+            : columns.Select(name =>
+            {
+                var index = _fields.FindIndex(f => f.Name == name);
+                return index >= 0 ? index : throw new ArgumentException($"The table has no column '{name}'.", nameof(columns));
+            }).ToList();
+        return ScanCoreAsync(selected, cancellationToken);
+    }
+
+    private static LanceTable Create(string tablePath, LoadedManifest manifest)
+    {
+        var unknown = manifest.Manifest.ReaderFeatureFlags & ~KnownReaderFeatures;
+        if (unknown != 0)
+        {
+            throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"The table needs reader features {unknown} this library does not know."), manifest.Path);
+        }
+
+        return new LanceTable(tablePath, manifest);
+    }
+
+    private async IAsyncEnumerable<RecordBatch> ScanCoreAsync(List<int> selected, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var fieldList = selected.Select(i => _fields[i]).ToList();
+        var schemaBuilder = new ArrowSchema.Builder();
+        foreach (var i in selected)
+        {
+            schemaBuilder.Field(Schema.FieldsList[i]);
+        }
+
+        var schema = schemaBuilder.Build();
+        var types = fieldList.Select(f => LanceSchemaConverter.Describe(LanceSchemaConverter.ToArrowField(f).DataType)!).ToList();
+        foreach (var fragment in _manifest.Manifest.Fragments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var readers = new Dictionary<string, DataFileReader>(StringComparer.Ordinal);
+            try
+            {
+                var rows = (long)fragment.PhysicalRows;
+                var sources = new (DataFileReader Reader, List<PageInfo> Pages)?[fieldList.Count];
+                for (var i = 0; i < fieldList.Count; i++)
+                {
+                    foreach (var file in fragment.Files)
+                    {
+                        var at = file.Fields.IndexOf(fieldList[i].Id);
+                        if (at < 0)
+                        {
+                            continue;
+                        }
+
+                        var path = TableLayout.DataFilePath(TablePath, file.Path);
+                        if (!readers.TryGetValue(path, out var reader))
+                        {
+                            reader = await DataFileReader.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+                            readers.Add(path, reader);
+                        }
+
+                        var column = at < file.ColumnIndices.Count ? file.ColumnIndices[at] : at;
+                        var pages = await reader.ReadPagesAsync(column, cancellationToken).ConfigureAwait(false);
+                        var total = pages.Sum(p => (long)p.Rows);
+                        if (total != rows)
+                        {
+                            throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"Column {column} holds {total} rows; the fragment has {rows}."), path);
+                        }
+
+                        sources[i] = (reader, pages);
+                        break;
+                    }
+                }
+
+                var deleted = fragment.DeletionFile is { NumDeletedRows: > 0 }
+                    ? await DeletionVector.ReadAsync(TablePath, fragment, cancellationToken).ConfigureAwait(false)
+                    : null;
+
+                // One batch per page when every selected column is paged alike (as this library and Lance write
+                // files); otherwise one batch for the fragment.
+                var stored = sources.Where(s => s is not null).Select(s => s!.Value.Pages).ToList();
+                var aligned = stored.Count > 0 && stored.All(p => p.Count == stored[0].Count && p.Select(x => x.Rows).SequenceEqual(stored[0].Select(x => x.Rows)));
+                var batchRows = aligned ? stored[0].Select(p => (long)p.Rows).ToList() : [rows];
+                long start = 0;
+                for (var k = 0; k < batchRows.Count; k++)
+                {
+                    var count = batchRows[k];
+                    if (count > int.MaxValue)
+                    {
+                        throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"A batch of {count} rows is larger than one Arrow array can hold."), TablePath);
+                    }
+
+                    var arrays = new IArrowArray[fieldList.Count];
+                    for (var i = 0; i < fieldList.Count; i++)
+                    {
+                        var output = new Encodings.ColumnAccumulator(types[i]);
+                        if (sources[i] is not { } source)
+                        {
+                            for (var r = 0; r < count; r++)
+                            {
+                                output.AppendValidity(false);
+                            }
+
+                            output.AppendZeros((int)count);
+                        }
+                        else if (aligned)
+                        {
+                            await source.Reader.ReadPageAsync(source.Pages[k], output, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            foreach (var page in source.Pages)
+                            {
+                                await source.Reader.ReadPageAsync(page, output, cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+
+                        arrays[i] = output.Build();
+                    }
+
+                    var batch = new RecordBatch(schema, arrays, (int)count);
+                    if (deleted is not null)
+                    {
+                        batch = RemoveRows(batch, deleted, start);
+                    }
+
+                    start += count;
+                    if (batch.Length > 0)
+                    {
+                        yield return batch;
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var reader in readers.Values)
+                {
+                    reader.Dispose();
+                }
+            }
+        }
+    }
+
+    private static RecordBatch RemoveRows(RecordBatch batch, HashSet<uint> deleted, long firstRow)
+    {
+        var runs = new List<(int Start, int Length)>();
+        var start = -1;
+        for (var r = 0; r <= batch.Length; r++)
+        {
+            var keep = r < batch.Length && !deleted.Contains((uint)(firstRow + r));
+            if (keep && start < 0)
+            {
+                start = r;
+            }
+            else if (!keep && start >= 0)
+            {
+                runs.Add((start, r - start));
+                start = -1;
+            }
+        }
+
+        var live = runs.Sum(run => run.Length);
+        var arrays = new IArrowArray[batch.ColumnCount];
+        for (var c = 0; c < batch.ColumnCount; c++)
+        {
+            var column = batch.Column(c);
+            var pieces = runs.Select(run => ArrowArrayFactory.Slice(column, run.Start, run.Length)).ToList();
+            arrays[c] = pieces.Count switch
+            {
+                0 => ArrowArrayFactory.Slice(column, 0, 0),
+                1 => pieces[0],
+                _ => ArrowArrayConcatenator.Concatenate(pieces),
+            };
+        }
+
+        return new RecordBatch(batch.Schema, arrays, live);
+    }
+}

@@ -1,0 +1,348 @@
+using Apache.Arrow;
+using Connectomics.Storage.Lance.Files;
+using Connectomics.Storage.Lance.Metadata;
+using Connectomics.Storage.Lance.Schema;
+using Connectomics.Storage.Lance.Table;
+using ArrowSchema = Apache.Arrow.Schema;
+
+namespace Connectomics.Storage.Lance;
+
+/// <summary>
+/// Streams Arrow record batches into a Lance table directory (<c>&lt;db&gt;/&lt;table&gt;.lance</c>) that the
+/// official LanceDB clients open. Rows are cut into fragments of at most
+/// <see cref="LanceWriteOptions.MaxRowsPerFragment"/> rows (one data file each); batches smaller than
+/// <see cref="LanceWriteOptions.MinRowsPerPage"/> are combined into larger pages.
+/// Nothing is visible to readers until <see cref="CompleteAsync"/> commits a new version.
+/// </summary>
+/// <remarks>
+/// A writer is not thread-safe: call its methods one at a time. Several writers (in this or other processes,
+/// including LanceDB) may append to the same table concurrently; commits are atomic and an append that loses a
+/// race is rebuilt on the newer version unless that version overwrote or restored the table.
+/// <see cref="DisposeAsync"/> without a successful <see cref="CompleteAsync"/> deletes the data files written so far.
+/// </remarks>
+public sealed class LanceTableWriter : IAsyncDisposable
+{
+    private readonly string _tablePath;
+    private readonly LanceWriteOptions _options;
+    private readonly LoadedManifest? _base;
+    private readonly List<LanceFieldInfo> _fields;
+    private readonly List<ColumnType> _types;
+    private readonly List<FragmentInfo> _fragments = [];
+    private readonly List<string> _writtenFiles = [];
+    private readonly List<RecordBatch> _pending = [];
+    private long _pendingRows;
+    private DataFileWriter? _file;
+    private FileStream? _stream;
+    private string? _fileName;
+    private bool _completed;
+    private bool _failed;
+
+    private LanceTableWriter(string tablePath, ArrowSchema schema, LanceWriteOptions options, LoadedManifest? baseManifest, List<LanceFieldInfo> fields, LanceDataStorageVersion version)
+    {
+        _tablePath = tablePath;
+        _options = options;
+        _base = baseManifest;
+        _fields = fields;
+        _types = [.. schema.FieldsList.Select(f => LanceSchemaConverter.Describe(f.DataType)!)];
+        Schema = schema;
+        DataStorageVersion = version;
+    }
+
+    /// <summary>Gets the schema batches must have.</summary>
+    public ArrowSchema Schema { get; }
+
+    /// <summary>Gets the data file format version this writer writes.</summary>
+    public LanceDataStorageVersion DataStorageVersion { get; }
+
+    /// <summary>Gets the number of rows written so far.</summary>
+    public long RowsWritten { get; private set; }
+
+    /// <summary>Gets the version committed by <see cref="CompleteAsync"/>, or null before.</summary>
+    public ulong? CommittedVersion { get; private set; }
+
+    /// <summary>Opens a writer on a table directory.</summary>
+    /// <param name="tablePath">The table directory, conventionally <c>&lt;db&gt;/&lt;name&gt;.lance</c>.</param>
+    /// <param name="schema">The schema of the rows. For appends it must match the table's column names and types.</param>
+    /// <param name="options">The options; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The writer.</returns>
+    /// <exception cref="ArgumentException">The schema has a column type Lance tables written by this library do not support.</exception>
+    /// <exception cref="LanceCommitConflictException">The mode is <see cref="LanceWriteMode.Create"/> and the table exists.</exception>
+    /// <exception cref="LanceFormatException">The existing table cannot be read, or its schema differs from <paramref name="schema"/> (append).</exception>
+    public static async Task<LanceTableWriter> OpenAsync(string tablePath, ArrowSchema schema, LanceWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
+        ArgumentNullException.ThrowIfNull(schema);
+        options ??= new LanceWriteOptions();
+        var fields = LanceSchemaConverter.ToLance(schema);
+        var latest = await LoadedManifest.ReadLatestAsync(tablePath, cancellationToken).ConfigureAwait(false);
+        var version = options.DataStorageVersion;
+        switch (options.Mode)
+        {
+            case LanceWriteMode.Create when latest is not null:
+                throw new LanceCommitConflictException("The table already exists.", tablePath, latest.Manifest.Version);
+            case LanceWriteMode.Append when latest is not null:
+                fields = MatchTableSchema(latest, schema);
+                version = latest.DataStorageVersion() ?? version;
+                break;
+        }
+
+        Directory.CreateDirectory(Path.Combine(tablePath, TableLayout.DataDirectory));
+        return new LanceTableWriter(tablePath, schema, options, latest, fields, version);
+    }
+
+    /// <summary>Writes a batch. Its schema must have the writer's column names and types, in order.</summary>
+    /// <param name="batch">The rows.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the batch is written to data files.</returns>
+    /// <exception cref="ArgumentException">The batch does not match the schema, or holds values the format cannot store.</exception>
+    public async ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ThrowIfDone();
+        CheckBatch(batch);
+        try
+        {
+            var offset = 0;
+            while (offset < batch.Length)
+            {
+                if (_file is null)
+                {
+                    OpenFile();
+                }
+
+                var room = _options.MaxRowsPerFragment - _file!.Rows - _pendingRows;
+                var take = (int)Math.Min(room, batch.Length - offset);
+                _pending.Add(offset == 0 && take == batch.Length ? batch : batch.Slice(offset, take));
+                _pendingRows += take;
+                offset += take;
+                RowsWritten += take;
+                if (_file.Rows + _pendingRows >= _options.MaxRowsPerFragment)
+                {
+                    await CloseFileAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (_pendingRows >= _options.MinRowsPerPage)
+                {
+                    await FlushPageAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <summary>Writes several batches.</summary>
+    /// <param name="batches">The rows.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when every batch is written.</returns>
+    public async ValueTask WriteAsync(IAsyncEnumerable<RecordBatch> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Finishes the data files and commits a new table version. This is the commit point.</summary>
+    /// <param name="cancellationToken">Cancels the operation (before the manifest is published).</param>
+    /// <returns>The committed version. An append of zero rows commits nothing and returns the current version.</returns>
+    /// <exception cref="LanceCommitConflictException">Another writer committed an incompatible change first.</exception>
+    public async Task<ulong> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDone();
+        try
+        {
+            await CloseFileAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.Mode == LanceWriteMode.Append && _base is not null && _fragments.Count == 0)
+            {
+                _completed = true;
+                CommittedVersion = _base.Manifest.Version;
+                return _base.Manifest.Version;
+            }
+
+            var append = _options.Mode == LanceWriteMode.Append && _base is not null;
+            var request = new CommitRequest
+            {
+                TablePath = _tablePath,
+                Operation = append ? TransactionInfo.AppendOperation : TransactionInfo.OverwriteOperation,
+                MustCreate = _options.Mode == LanceWriteMode.Create || (_options.Mode == LanceWriteMode.Append && _base is null),
+                ReadVersion = _base?.Manifest.Version ?? 0,
+                Base = _base,
+                Schema = _fields,
+                NewFragments = _fragments,
+                DataFormatVersion = DataStorageVersion == LanceDataStorageVersion.V2_0 ? "2.0" : "2.1",
+                TimeProvider = _options.TimeProvider,
+            };
+            var version = await TableCommitter.CommitAsync(request, cancellationToken).ConfigureAwait(false);
+            _completed = true;
+            CommittedVersion = version;
+            return version;
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <summary>Releases the writer. Without a successful commit, deletes the data files it wrote. Never throws.</summary>
+    /// <returns>A task that completes when the writer is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stream is not null)
+        {
+            try
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+            }
+
+            _stream = null;
+        }
+
+        if (!_completed)
+        {
+            foreach (var file in _writtenFiles)
+            {
+                TableCommitter.TryDelete(file);
+            }
+        }
+
+        _completed = true;
+    }
+
+    private static List<LanceFieldInfo> MatchTableSchema(LoadedManifest table, ArrowSchema schema)
+    {
+        var tableFields = table.Manifest.Fields.Where(f => f.ParentId == -1).ToList();
+        var problems = new List<string>();
+        if (table.Manifest.Fields.Count != tableFields.Count)
+        {
+            problems.Add("the table has nested columns");
+        }
+
+        if (tableFields.Count != schema.FieldsList.Count)
+        {
+            problems.Add($"the table has {tableFields.Count} columns, the rows {schema.FieldsList.Count}");
+        }
+
+        for (var i = 0; i < Math.Min(tableFields.Count, schema.FieldsList.Count); i++)
+        {
+            var t = tableFields[i];
+            var s = schema.FieldsList[i];
+            var logical = LanceSchemaConverter.LogicalTypeOf(s.DataType);
+            if (t.Name != s.Name || t.LogicalType != logical)
+            {
+                problems.Add($"column {i} is '{t.Name}' ({t.LogicalType}) in the table but '{s.Name}' ({logical}) in the rows");
+            }
+            else if (!t.Nullable && s.IsNullable)
+            {
+                problems.Add($"column '{t.Name}' is not nullable in the table");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new LanceFormatException("Cannot append: " + string.Join("; ", problems) + ".", table.Path);
+        }
+
+        return tableFields;
+    }
+
+    private void CheckBatch(RecordBatch batch)
+    {
+        var fields = batch.Schema.FieldsList;
+        if (fields.Count != Schema.FieldsList.Count)
+        {
+            throw new ArgumentException($"The batch has {fields.Count} columns; the writer expects {Schema.FieldsList.Count}.", nameof(batch));
+        }
+
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var expected = Schema.FieldsList[i];
+            if (fields[i].Name != expected.Name || LanceSchemaConverter.LogicalTypeOf(fields[i].DataType) != LanceSchemaConverter.LogicalTypeOf(expected.DataType))
+            {
+                throw new ArgumentException($"Batch column {i} ('{fields[i].Name}', {fields[i].DataType.Name}) does not match '{expected.Name}' ({expected.DataType.Name}).", nameof(batch));
+            }
+
+            if (!expected.IsNullable && batch.Column(i).NullCount > 0)
+            {
+                throw new ArgumentException($"Column '{expected.Name}' is not nullable but the batch has nulls in it.", nameof(batch));
+            }
+        }
+    }
+
+    private void OpenFile()
+    {
+        _fileName = TableLayout.NewDataFileName();
+        var path = TableLayout.DataFilePath(_tablePath, _fileName);
+        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        _writtenFiles.Add(path);
+        _file = new DataFileWriter(_stream, _fields, _types, DataStorageVersion);
+    }
+
+    /// <summary>Writes the pending batches as one page per column.</summary>
+    private async ValueTask FlushPageAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var page = _pending.Count == 1
+            ? _pending[0]
+            : new RecordBatch(
+                _pending[0].Schema,
+                Enumerable.Range(0, _pending[0].ColumnCount).Select(c => ArrowArrayConcatenator.Concatenate([.. _pending.Select(b => b.Column(c))])),
+                (int)_pendingRows);
+        _pending.Clear();
+        _pendingRows = 0;
+        await _file!.WriteAsync(page, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask CloseFileAsync(CancellationToken cancellationToken)
+    {
+        if (_file is null || _stream is null)
+        {
+            return;
+        }
+
+        await FlushPageAsync(cancellationToken).ConfigureAwait(false);
+
+        var size = await _file.FinishAsync(cancellationToken).ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        var (major, minor) = _file.ManifestVersion;
+        var dataFile = new DataFileInfo
+        {
+            Path = _fileName!,
+            MajorVersion = major,
+            MinorVersion = minor,
+            FileSizeBytes = (ulong)size,
+        };
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            dataFile.Fields.Add(_fields[i].Id);
+            dataFile.ColumnIndices.Add(i);
+        }
+
+        var fragment = new FragmentInfo { PhysicalRows = (ulong)_file.Rows };
+        fragment.Files.Add(dataFile);
+        _fragments.Add(fragment);
+        _file = null;
+        _stream = null;
+    }
+
+    private void ThrowIfDone()
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (_failed)
+        {
+            throw new InvalidOperationException("A previous write or commit failed; dispose this writer and start again.");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Connectomics.Storage.Lance.Metadata;
+
+namespace Connectomics.Storage.Lance.Table;
+
+/// <summary>What a writer asks <see cref="TableCommitter"/> to commit.</summary>
+internal sealed class CommitRequest
+{
+    public required string TablePath { get; init; }
+
+    /// <summary>Gets the transaction operation: <see cref="TransactionInfo.AppendOperation"/> or <see cref="TransactionInfo.OverwriteOperation"/>.</summary>
+    public required int Operation { get; init; }
+
+    /// <summary>Gets a value indicating whether the commit must create the table (fail if any version exists).</summary>
+    public required bool MustCreate { get; init; }
+
+    /// <summary>Gets the version the write was based on (0 when the table did not exist).</summary>
+    public required ulong ReadVersion { get; init; }
+
+    /// <summary>Gets the manifest of <see cref="ReadVersion"/>, or null when the table did not exist.</summary>
+    public required LoadedManifest? Base { get; init; }
+
+    public required IReadOnlyList<LanceFieldInfo> Schema { get; init; }
+
+    public required IReadOnlyList<FragmentInfo> NewFragments { get; init; }
+
+    /// <summary>Gets the data storage version recorded for a new table ("2.0" or "2.1").</summary>
+    public required string DataFormatVersion { get; init; }
+
+    public required TimeProvider TimeProvider { get; init; }
+}

@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Connectomics.Storage.Lance.Metadata;
+
+namespace Connectomics.Storage.Lance.Table;
+
+/// <summary>
+/// Commits a new table version: writes the transaction file, builds the manifest on the latest version and
+/// publishes it under its final name with a put-if-absent move (on Unix .NET does this with <c>link</c> then
+/// <c>unlink</c>; on Windows with a rename that refuses to replace). Losing the race to another writer rebuilds
+/// the manifest on the newer version when the operations are compatible.
+/// </summary>
+internal static class TableCommitter
+{
+    private static readonly string LibraryVersion = typeof(TableCommitter).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+', '-')[0] ?? "0.0.0";
+
+    public static async Task<ulong> CommitAsync(CommitRequest request, CancellationToken cancellationToken)
+    {
+        var tablePath = request.TablePath;
+        var uuid = Guid.NewGuid().ToString("D");
+        var transaction = new TransactionInfo { ReadVersion = request.ReadVersion, Uuid = uuid, Operation = request.Operation };
+        transaction.Fragments.AddRange(request.NewFragments.Select(CloneWithoutId));
+        if (request.Operation == TransactionInfo.OverwriteOperation)
+        {
+            transaction.Schema.AddRange(request.Schema);
+        }
+
+        var transactionBytes = transaction.Encode();
+        var transactionFile = string.Create(CultureInfo.InvariantCulture, $"{request.ReadVersion}-{uuid}.txn");
+        var transactionsDirectory = Path.Combine(tablePath, TableLayout.TransactionsDirectory);
+        Directory.CreateDirectory(transactionsDirectory);
+        await WriteThenMoveAsync(Path.Combine(transactionsDirectory, transactionFile), transactionBytes, overwrite: false, cancellationToken).ConfigureAwait(false);
+
+        var versionsDirectory = Path.Combine(tablePath, TableLayout.VersionsDirectory);
+        Directory.CreateDirectory(versionsDirectory);
+        var current = request.Base;
+        for (var attempt = 0; attempt < LanceWriteDefaults.MaxCommitAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var version = (current?.Manifest.Version ?? 0) + 1;
+            var manifest = Build(request, current, version, transactionFile);
+            var bytes = ManifestFile.Encode(manifest, request.Operation == TransactionInfo.AppendOperation ? current?.IndexSection : null, transactionBytes);
+            var finalPath = Path.Combine(versionsDirectory, TableLayout.ManifestFileName(version));
+            var staging = Path.Combine(versionsDirectory, $".tmp-{Guid.NewGuid():N}");
+            await File.WriteAllBytesAsync(staging, bytes, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                File.Move(staging, finalPath, overwrite: false);
+                WriteVersionHint(versionsDirectory, version);
+                return version;
+            }
+            catch (IOException) when (File.Exists(finalPath))
+            {
+                TryDelete(staging);
+            }
+            catch
+            {
+                TryDelete(staging);
+                throw;
+            }
+
+            current = await RebaseAsync(request, current, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new LanceCommitConflictException($"Gave up after {LanceWriteDefaults.MaxCommitAttempts} attempts to commit against concurrent writers.", tablePath, request.ReadVersion);
+    }
+
+    private static async Task<LoadedManifest> RebaseAsync(CommitRequest request, LoadedManifest? current, CancellationToken cancellationToken)
+    {
+        if (request.MustCreate)
+        {
+            throw new LanceCommitConflictException("The table was created by another writer.", request.TablePath, request.ReadVersion);
+        }
+
+        var versions = TableLayout.ListVersions(request.TablePath);
+        var from = (current?.Manifest.Version ?? 0) + 1;
+        LoadedManifest? latest = null;
+        foreach (var (version, path) in versions.Where(v => v.Key >= from))
+        {
+            latest = await LoadedManifest.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (request.Operation == TransactionInfo.AppendOperation)
+            {
+                var operation = await ReadOperationAsync(request.TablePath, latest, cancellationToken).ConfigureAwait(false);
+                if (operation is null or TransactionInfo.OverwriteOperation or TransactionInfo.RestoreOperation)
+                {
+                    var what = operation is null ? "a change without a transaction" : operation == TransactionInfo.OverwriteOperation ? "an overwrite" : "a restore";
+                    throw new LanceCommitConflictException(
+                        string.Create(CultureInfo.InvariantCulture, $"Version {version} is {what}, which an append based on version {request.ReadVersion} cannot be rebased on."),
+                        request.TablePath,
+                        request.ReadVersion);
+                }
+            }
+        }
+
+        return latest ?? throw new LanceCommitConflictException("The version this commit lost to is not readable.", request.TablePath, request.ReadVersion);
+    }
+
+    private static async Task<int?> ReadOperationAsync(string tablePath, LoadedManifest manifest, CancellationToken cancellationToken)
+    {
+        if (manifest.InlineTransaction is { } inline)
+        {
+            return TransactionInfo.Decode(inline).Operation;
+        }
+
+        if (!string.IsNullOrEmpty(manifest.Manifest.TransactionFile))
+        {
+            var path = Path.Combine(tablePath, TableLayout.TransactionsDirectory, manifest.Manifest.TransactionFile);
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return TransactionInfo.Decode(bytes).Operation;
+        }
+
+        return null;
+    }
+
+    private static ManifestInfo Build(CommitRequest request, LoadedManifest? current, ulong version, string transactionFile)
+    {
+        ManifestInfo manifest;
+        if (request.Operation == TransactionInfo.AppendOperation && current is not null)
+        {
+            manifest = ManifestInfo.Decode(current.Manifest.Encode());
+            if ((manifest.WriterFeatureFlags & ~ManifestInfo.FeatureDeletionFiles) != 0)
+            {
+                throw new LanceFormatException(
+                    string.Create(CultureInfo.InvariantCulture, $"The table uses writer features {manifest.WriterFeatureFlags} this library cannot preserve."),
+                    current.Path);
+            }
+        }
+        else
+        {
+            manifest = new ManifestInfo
+            {
+                DataFormat = "lance",
+                DataFormatVersion = request.DataFormatVersion,
+            };
+            manifest.Fields.AddRange(request.Schema);
+            if (current is not null)
+            {
+                foreach (var (key, value) in current.Manifest.Config)
+                {
+                    manifest.Config[key] = value;
+                }
+
+                foreach (var (key, value) in current.Manifest.TableMetadata)
+                {
+                    manifest.TableMetadata[key] = value;
+                }
+
+                manifest.MaxFragmentId = current.Manifest.MaxFragmentId;
+                if (manifest.MaxFragmentId is null && current.Manifest.Fragments.Count > 0)
+                {
+                    manifest.MaxFragmentId = (uint)current.Manifest.Fragments.Max(f => f.Id);
+                }
+            }
+        }
+
+        long next = manifest.MaxFragmentId is { } max ? (long)max + 1 : manifest.Fragments.Count == 0 ? 0 : (long)manifest.Fragments.Max(f => f.Id) + 1;
+        foreach (var fragment in request.NewFragments)
+        {
+            var copy = FragmentInfo.Read(Encode(fragment));
+            copy.Id = (ulong)next;
+            manifest.Fragments.Add(copy);
+            manifest.MaxFragmentId = (uint)next;
+            next++;
+        }
+
+        manifest.Version = version;
+        manifest.Timestamp = request.TimeProvider.GetUtcNow();
+        manifest.WriterLibrary = LanceWriteDefaults.WriterLibrary;
+        manifest.WriterLibraryVersion = LibraryVersion;
+        manifest.TransactionFile = transactionFile;
+        return manifest;
+    }
+
+    private static FragmentInfo CloneWithoutId(FragmentInfo fragment)
+    {
+        var copy = FragmentInfo.Read(Encode(fragment));
+        copy.Id = 0;
+        return copy;
+    }
+
+    private static byte[] Encode(FragmentInfo fragment)
+    {
+        var w = new Protobuf.ProtoWriter();
+        fragment.WriteTo(w);
+        return w.ToArray();
+    }
+
+    private static void WriteVersionHint(string versionsDirectory, ulong version)
+    {
+        var staging = Path.Combine(versionsDirectory, $".tmp-hint-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllText(staging, string.Create(CultureInfo.InvariantCulture, $"{{\"version\":{version}}}"), new UTF8Encoding(false));
+            File.Move(staging, Path.Combine(versionsDirectory, TableLayout.VersionHintFile), overwrite: true);
+        }
+        catch (IOException)
+        {
+            TryDelete(staging);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            TryDelete(staging);
+        }
+    }
+
+    internal static async Task WriteThenMoveAsync(string path, byte[] bytes, bool overwrite, CancellationToken cancellationToken)
+    {
+        var staging = Path.Combine(Path.GetDirectoryName(path)!, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            await File.WriteAllBytesAsync(staging, bytes, cancellationToken).ConfigureAwait(false);
+            File.Move(staging, path, overwrite);
+        }
+        catch
+        {
+            TryDelete(staging);
+            throw;
+        }
+    }
+
+    internal static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
