@@ -1,7 +1,4 @@
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Connectomics.Benchmarks;
 using Connectomics.Gpu.Runtime;
 
@@ -22,8 +19,9 @@ if (args.Length > 0 && args[0] == "memory-soak")
     return await MemorySoak.Run(args[1..]);
 }
 
-// In-process: the benchmarks share this process's libtorch instead of rebuilding a copy of it per run.
+// In-process unless told otherwise: the benchmarks share this process's libtorch instead of building a copy of it
+// (1.5 GB of native files) for every run.
 TorchNativeRuntime.EnsureLoaded();
-var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
-BenchmarkSwitcher.FromAssembly(typeof(EncoderThroughputBenchmarks).Assembly).Run(args, config);
+var arguments = args.Contains("--inProcess") || args.Contains("-i") || args.Contains("--runtimes") ? args : [.. args, "--inProcess"];
+BenchmarkSwitcher.FromAssembly(typeof(EncoderThroughputBenchmarks).Assembly).Run(arguments);
 return 0;

@@ -46,6 +46,7 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         _options = options;
         _logger = logger;
         _maxTokens = options.MaxTokens ?? config.MaxTokens;
+        MaxBatchTokens = EffectiveBatchTokens(config, options, replicas.All(r => r.ComputeDevice.Kind == DeviceKind.Cpu));
     }
 
     /// <inheritdoc />
@@ -65,6 +66,10 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
 
     /// <summary>Gets the most tokens per window (CLS included).</summary>
     public int MaxTokens => _maxTokens;
+
+    /// <summary>Gets the token budget batches are planned with: <see cref="NucleotideTransformerEmbedderOptions.MaxBatchTokens"/>,
+    /// lowered on CPU devices to respect <see cref="NucleotideTransformerEmbedderOptions.CpuMaxActivationBytes"/>.</summary>
+    public int MaxBatchTokens { get; }
 
     /// <summary>Starts building an embedder.</summary>
     /// <returns>A new builder.</returns>
@@ -94,7 +99,7 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         }
 
         var lengths = windows.Select(w => w.Length).ToArray();
-        var plan = TokenBudgetBatcher.Plan(lengths, _options.MaxBatchTokens, _options.MaxBatchSize);
+        var plan = TokenBudgetBatcher.Plan(lengths, MaxBatchTokens, _options.MaxBatchSize);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.BatchesPlanned(_logger, records.Count, windows.Count, plan.Count, TokenBudgetBatcher.PaddingRatio(lengths, plan));
@@ -212,6 +217,20 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         }
 
         _queue.Dispose();
+    }
+
+    private static int EffectiveBatchTokens(EsmConfig config, NucleotideTransformerEmbedderOptions options, bool cpuOnly)
+    {
+        if (!cpuOnly || options.CpuMaxActivationBytes is not long limit)
+        {
+            return options.MaxBatchTokens;
+        }
+
+        // The widest per-token activation: the feed-forward projection (2 × intermediate for SwiGLU), or the hidden
+        // state for unusually narrow feed-forwards; float32.
+        var widest = Math.Max(config.UsesGatedFeedForward ? 2L * config.IntermediateSize : config.IntermediateSize, config.HiddenSize);
+        var fitting = Math.Max(1L, limit / (4 * widest));
+        return (int)Math.Min(options.MaxBatchTokens, fitting);
     }
 
     private IReadOnlyList<int[]>[] Tokenize(IReadOnlyList<SequenceRecord> records)

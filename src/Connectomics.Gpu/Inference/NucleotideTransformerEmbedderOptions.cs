@@ -23,6 +23,17 @@ public sealed class NucleotideTransformerEmbedderOptions
     [Range(1, int.MaxValue)]
     public int MaxBatchTokens { get; set; } = 8192;
 
+    /// <summary>Gets or sets, for CPU devices, the largest single activation tensor a batch may need, in bytes; the
+    /// token budget is lowered to fit (the widest activation is the feed-forward's, 4 bytes × its width per token).
+    /// glibc serves blocks above 64 MiB requested from worker threads with fresh memory mappings, whatever the heap
+    /// tuning, so larger batches pay page faults on every layer (2-core machine, v2-50m, 1 kb reads, 8,192-token
+    /// budget: 6.9 reads/s with 90 MiB feed-forward activations, 11.7 with this limit, 14.8 with this limit and
+    /// libtorch's huge pages from <see cref="Runtime.NativeHeapTuning"/>). <see langword="null"/> keeps
+    /// <see cref="MaxBatchTokens"/> as it is.</summary>
+    /// <value>The default value is 60 MiB.</value>
+    [Range(1L, long.MaxValue)]
+    public long? CpuMaxActivationBytes { get; set; } = 60L << 20;
+
     /// <summary>Gets or sets the most sequences in one device batch.</summary>
     /// <value>The default value is 256.</value>
     [Range(1, int.MaxValue)]

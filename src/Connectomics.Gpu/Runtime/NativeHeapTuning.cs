@@ -10,11 +10,18 @@ namespace Connectomics.Gpu.Runtime;
 /// freed, so every transient activation of a forward pass costs page faults on first touch; on small CPU machines
 /// that kernel time dominated inference. <see cref="Apply"/> sets <c>M_MMAP_MAX</c> to 0 (large blocks come from
 /// the heap) and <c>M_TRIM_THRESHOLD</c> to 2 GiB (freed heap is kept for reuse): the process then keeps its peak
-/// native memory instead of returning it between batches. It changes the whole process, once; it does nothing on
-/// other C libraries or operating systems.
+/// native memory instead of returning it between batches. Blocks above 64 MiB requested from threads other than the
+/// main one still come from fresh mappings (glibc's per-thread heaps are at most 64 MiB), so it also sets
+/// <c>THP_MEM_ALLOC_ENABLE=1</c> for libtorch, whose CPU allocator then asks for transparent huge pages on large
+/// tensors (512 times fewer page faults), unless the variable is already set. It changes the whole process, once;
+/// it does nothing on other C libraries or operating systems, and the huge-page part only applies if it runs before
+/// libtorch's first allocation.
 /// </remarks>
 public static partial class NativeHeapTuning
 {
+    /// <summary>The libtorch variable that makes its CPU allocator use transparent huge pages for large tensors.</summary>
+    public const string HugePagesVariable = "THP_MEM_ALLOC_ENABLE";
+
     private const int TrimThreshold = -1;
     private const int MmapMax = -4;
     private static readonly Lock Gate = new();
@@ -46,6 +53,11 @@ public static partial class NativeHeapTuning
             try
             {
                 applied = OperatingSystem.IsLinux() && MallOpt(MmapMax, 0) == 1 && MallOpt(TrimThreshold, int.MaxValue) == 1;
+                if (applied == true)
+                {
+                    // libtorch reads it with getenv, so it must reach the C environment, not only .NET's copy.
+                    SetEnv(HugePagesVariable, "1", overwrite: 0);
+                }
             }
             catch (EntryPointNotFoundException)
             {
@@ -59,6 +71,9 @@ public static partial class NativeHeapTuning
             return applied.Value;
         }
     }
+
+    [LibraryImport("libc.so.6", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
 
     [LibraryImport("libc.so.6", EntryPoint = "mallopt")]
     private static partial int MallOpt(int parameter, int value);

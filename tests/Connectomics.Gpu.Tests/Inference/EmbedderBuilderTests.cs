@@ -31,6 +31,17 @@ public sealed class EmbedderBuilderTests
         Assert.NotEqual(first[0].Vector.ToArray(), other[0].Vector.ToArray());
     }
 
+    [Theory]
+    [InlineData(1L << 20, 256)] // tiny: SwiGLU of 2 x 512 floats = 4 KiB per token
+    [InlineData(null, 8192)]
+    [InlineData(1L << 40, 8192)]
+    public void Cpu_batches_are_sized_so_that_no_activation_exceeds_the_limit(long? limit, int expected)
+    {
+        using var embedder = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny").OnDevice("cpu")
+            .Configure(o => o.CpuMaxActivationBytes = limit).Build();
+        Assert.Equal(expected, embedder.MaxBatchTokens);
+    }
+
     [Fact]
     public void Invalid_options_are_all_reported_when_building()
     {

@@ -28,6 +28,17 @@ public sealed partial class NativeHeapTuningTests
         }
     }
 
+    [Fact]
+    public void Libtorch_is_asked_for_huge_pages_through_the_c_environment()
+    {
+        Assert.True(NativeHeapTuning.Apply());
+        var value = Marshal.PtrToStringUTF8(GetEnv(NativeHeapTuning.HugePagesVariable));
+        Assert.Equal("1", value);
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr GetEnv(string name);
+
     [StructLayout(LayoutKind.Sequential)]
     private readonly struct MallocInfo
     {
