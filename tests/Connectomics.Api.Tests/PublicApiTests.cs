@@ -1,4 +1,5 @@
 using System.Reflection;
+using Connectomics.Tests;
 
 namespace Connectomics.Api.Tests;
 
@@ -40,16 +41,5 @@ public sealed class PublicApiTests
         }
     }
 
-    /// <summary>This project's folder in the repository (found from the test output, since CI builds map source
-    /// paths away).</summary>
-    private static string SourceDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Connectomics.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Connectomics.slnx not found."), "tests", "Connectomics.Api.Tests");
-    }
+    private static string SourceDirectory() => Path.Combine(RepositoryRoot.Path, "tests", "Connectomics.Api.Tests");
 }

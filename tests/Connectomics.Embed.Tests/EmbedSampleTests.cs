@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using Connectomics.Tests;
 
 namespace Connectomics.Embed.Tests;
 
@@ -14,13 +15,7 @@ public sealed class EmbedSampleTests : IDisposable
     private static string SampleDll()
     {
         var configuration = typeof(EmbedSampleTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Connectomics.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory!.FullName, "artifacts", "bin", "Connectomics.Embed", configuration.ToLowerInvariant(), "Connectomics.Embed.dll");
+        return Path.Combine(RepositoryRoot.Path, "artifacts", "bin", "Connectomics.Embed", configuration.ToLowerInvariant(), "Connectomics.Embed.dll");
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] arguments)

@@ -27,15 +27,4 @@ internal static class DotnetProcess
         process.WaitForExit();
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Connectomics.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Connectomics.slnx not found above the test assembly.");
-    }
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Reflection;
+using Connectomics.Tests;
 using System.Xml.Linq;
 
 namespace Connectomics.Packaging.Tests;
@@ -19,7 +20,7 @@ public sealed class PackageConsumptionTests : IDisposable
 
     private string Pack()
     {
-        var root = DotnetProcess.RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var feed = Path.Combine(_work, "feed");
         // Pack what the test run built: the same configuration as this assembly.
         var configuration = typeof(PackageConsumptionTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";

@@ -10,8 +10,6 @@ namespace Connectomics.Gpu.Models;
 /// </summary>
 internal sealed class EsmIntermediate : nn.Module<Tensor, Tensor>
 {
-    private static readonly double InverseSqrtTwo = 1.0 / Math.Sqrt(2.0);
-
     private readonly Linear dense;
     private readonly bool _gated;
 
