@@ -106,20 +106,7 @@ public sealed record EsmConfig
             throw new ModelConfigurationException($"'{file}' does not exist.");
         }
 
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(file));
-        }
-        catch (JsonException e)
-        {
-            throw new ModelConfigurationException($"'{file}' is not valid JSON: {e.Message}", e);
-        }
-
-        if (root is not JsonObject json)
-        {
-            throw new ModelConfigurationException($"'{file}' does not hold a JSON object.");
-        }
+        var json = ReadJsonObject(file);
 
         int Required(string name)
         {
@@ -161,7 +148,7 @@ public sealed record EsmConfig
 
         var tokenizerConfig = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "tokenizer_config.json");
         if (File.Exists(tokenizerConfig)
-            && JsonNode.Parse(File.ReadAllText(tokenizerConfig))?["model_max_length"] is JsonValue max
+            && ReadJsonObject(tokenizerConfig)["model_max_length"] is JsonValue max
             && max.TryGetValue<long>(out var maxTokens) && maxTokens > 1 && maxTokens < int.MaxValue)
         {
             config = config with { MaxTokens = (int)maxTokens };
@@ -177,6 +164,21 @@ public sealed record EsmConfig
         }
 
         return config;
+    }
+
+    private static JsonObject ReadJsonObject(string file)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(file));
+        }
+        catch (JsonException e)
+        {
+            throw new ModelConfigurationException($"'{file}' is not valid JSON: {e.Message}", e);
+        }
+
+        return root as JsonObject ?? throw new ModelConfigurationException($"'{file}' does not hold a JSON object.");
     }
 
     /// <summary>Writes this configuration as a Hugging Face <c>config.json</c> that <see cref="FromHuggingFaceFile"/>

@@ -57,6 +57,27 @@ public sealed class EsmConfigTests
         Assert.Equal(expected, embeddings + (c.NumHiddenLayers * layer) + (2 * h));
     }
 
+    [Theory]
+    [InlineData("config.json", "{ not json")]
+    [InlineData("config.json", "[1, 2]")]
+    [InlineData("tokenizer_config.json", "{ \"model_max_length\": ")]
+    [InlineData("tokenizer_config.json", "\"text\"")]
+    public void Malformed_json_files_are_named_in_the_error(string file, string content)
+    {
+        var directory = Directory.CreateTempSubdirectory("esm-config-bad-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "config.json"), NucleotideTransformerPresets.Tiny.ToHuggingFaceJson());
+            File.WriteAllText(Path.Combine(directory, file), content);
+            var error = Assert.Throws<ModelConfigurationException>(() => EsmConfig.FromHuggingFaceFile(directory));
+            Assert.Contains(Path.Combine(directory, file), error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
     [Fact]
     public void Bad_configs_are_rejected_with_every_problem_listed()
     {
