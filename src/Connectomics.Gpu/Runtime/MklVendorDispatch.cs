@@ -5,27 +5,37 @@ using System.Text;
 namespace Connectomics.Gpu.Runtime;
 
 /// <summary>
-/// Lets the MKL inside libtorch use the vector kernels the CPU supports on non-Intel x86 processors.
+/// Optionally lets the MKL inside libtorch use the vector kernels the CPU supports on non-Intel x86 processors.
 /// </summary>
 /// <remarks>
 /// <para>
 /// libtorch's CPU build links Intel MKL statically, and MKL's kernel dispatcher asks
 /// <c>mkl_serv_intel_cpu_true()</c> before choosing its AVX2/AVX-512 code paths; on AMD processors the answer is 0
-/// and every single-precision matrix product falls back to a generic path (on a 2-core AMD EPYC with AVX-512: about
+/// and every single-precision matrix product takes a generic path (on a 2-core AMD EPYC with AVX-512: about
 /// 180 GFLOP/s instead of about 390). libtorch calls that function through its procedure linkage table, so pointing
-/// that one table slot at a function that returns 1 makes MKL dispatch on the CPU's actual features, as it does on
-/// Intel processors. Nothing else changes; on Intel processors, other architectures, a libtorch without MKL or a
-/// protected slot this does nothing.
+/// that one table slot at a function that returns 1 makes MKL dispatch on the CPU's actual features.
 /// </para>
-/// <para>Set the environment variable <c>CONNECTOMICS_MKL_VENDOR_DISPATCH=keep</c> to leave MKL as shipped.</para>
+/// <para>
+/// This is off unless <c>CONNECTOMICS_MKL_VENDOR_DISPATCH=cpu-features</c> is set. With it on, MKL's multi-threaded
+/// products on an AMD EPYC (Zen 5) occasionally computed one thread's share of the rows differently: in about one
+/// process in eight, under load, the embeddings of those rows moved by up to 4e-4 (float32 rounding differences are
+/// near 1e-6), and MKL's reproducibility modes did not prevent it. Embeddings must not depend on scheduling, so the
+/// faster path is an explicit choice.
+/// </para>
 /// </remarks>
 internal static unsafe partial class MklVendorDispatch
 {
     /// <summary>The MKL function that reports whether the processor is an Intel one.</summary>
     public const string VendorCheckSymbol = "mkl_serv_intel_cpu_true";
 
-    /// <summary>The environment variable that turns the redirection off (value <c>keep</c>).</summary>
-    public const string OptOutVariable = "CONNECTOMICS_MKL_VENDOR_DISPATCH";
+    /// <summary>The environment variable that turns the redirection on (value <see cref="OptInValue"/>).</summary>
+    public const string Variable = "CONNECTOMICS_MKL_VENDOR_DISPATCH";
+
+    /// <summary>The value of <see cref="Variable"/> that asks for the redirection.</summary>
+    public const string OptInValue = "cpu-features";
+
+    /// <summary>What <see cref="Apply(string, string?)"/> reports when it redirected the slot.</summary>
+    public const string Redirected = "MKL dispatches on CPU features";
 
     private const int ProtRead = 1;
     private const int ProtWrite = 2;
@@ -37,6 +47,8 @@ internal static unsafe partial class MklVendorDispatch
     private static readonly byte[] ReturnOne = [0xB8, 0x01, 0x00, 0x00, 0x00, 0xC3];
 
     private static IntPtr stub;
+    private static IntPtr original;
+    private static IntPtr redirectedSlot;
 
     /// <summary>Gets the address of the function the slot is redirected to, once it was made.</summary>
     public static IntPtr Stub => stub;
@@ -44,19 +56,31 @@ internal static unsafe partial class MklVendorDispatch
     /// <summary>Gets a value indicating whether this process runs on an x86-64 processor whose vendor is not Intel.</summary>
     public static bool IsNonIntelX64 => RuntimeInformation.ProcessArchitecture == Architecture.X64 && X86Base.IsSupported && Vendor() != "GenuineIntel";
 
-    /// <summary>Redirects libtorch's calls of <see cref="VendorCheckSymbol"/> when that helps (see the remarks).</summary>
+    /// <summary>Redirects libtorch's calls of <see cref="VendorCheckSymbol"/> when <see cref="Variable"/> asks for it.</summary>
     /// <param name="libtorchCpu">The shipped <c>libtorch_cpu.so</c>.</param>
     /// <returns>What was done, for the runtime status.</returns>
-    public static string Apply(string libtorchCpu)
+    public static string Apply(string libtorchCpu) => Apply(libtorchCpu, Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>Redirects libtorch's calls of <see cref="VendorCheckSymbol"/> when <paramref name="setting"/> asks for it.</summary>
+    /// <param name="libtorchCpu">The shipped <c>libtorch_cpu.so</c>.</param>
+    /// <param name="setting">The value of <see cref="Variable"/>: <see cref="OptInValue"/>, or <c>keep</c>/nothing.</param>
+    /// <returns>What was done, for the runtime status.</returns>
+    public static string Apply(string libtorchCpu, string? setting)
     {
+        var optedIn = string.Equals(setting, OptInValue, StringComparison.OrdinalIgnoreCase);
+        if (!optedIn && !string.IsNullOrEmpty(setting) && !string.Equals(setting, "keep", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new TorchRuntimeException($"{Variable}='{setting}' is not understood: use '{OptInValue}' or 'keep'.");
+        }
+
         if (!OperatingSystem.IsLinux() || !IsNonIntelX64)
         {
             return "not needed (Intel or non-x86 processor)";
         }
 
-        if (string.Equals(Environment.GetEnvironmentVariable(OptOutVariable), "keep", StringComparison.OrdinalIgnoreCase))
+        if (!optedIn)
         {
-            return $"left as shipped ({OptOutVariable}=keep)";
+            return $"left as shipped (set {Variable}={OptInValue} for MKL's AVX2/AVX-512 kernels)";
         }
 
         using var image = ElfImage.Map(libtorchCpu);
@@ -87,8 +111,28 @@ internal static unsafe partial class MklVendorDispatch
             return "not applicable (the PLT slot does not point into libtorch)";
         }
 
+        if (!isOurs)
+        {
+            original = *slotAddress;
+            redirectedSlot = (IntPtr)slotAddress;
+        }
+
         *slotAddress = EnsureStub();
-        return "MKL dispatches on CPU features";
+        return Redirected;
+    }
+
+    /// <summary>Puts back what the slot held before <see cref="Apply(string, string?)"/> redirected it.</summary>
+    /// <returns><see langword="true"/> when a redirection was undone.</returns>
+    public static bool Restore()
+    {
+        if (redirectedSlot == IntPtr.Zero)
+        {
+            return false;
+        }
+
+        *(IntPtr*)redirectedSlot = original;
+        redirectedSlot = IntPtr.Zero;
+        return true;
     }
 
     private static IntPtr EnsureStub()

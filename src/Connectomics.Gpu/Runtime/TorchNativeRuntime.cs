@@ -24,8 +24,9 @@ namespace Connectomics.Gpu.Runtime;
 /// the first TorchSharp call; every entry point of this package does. It is thread-safe and idempotent.
 /// </para>
 /// <para>
-/// It also lets libtorch's MKL choose its AVX2/AVX-512 kernels on non-Intel x86 processors (see
-/// <see cref="TorchNativeRuntimeStatus.MklDispatch"/>); set <c>CONNECTOMICS_MKL_VENDOR_DISPATCH=keep</c> to opt out.
+/// On non-Intel x86 processors it can also let libtorch's MKL choose its AVX2/AVX-512 kernels: set
+/// <c>CONNECTOMICS_MKL_VENDOR_DISPATCH=cpu-features</c> (off by default; see
+/// <see cref="TorchNativeRuntimeStatus.MklDispatch"/>).
 /// </para>
 /// </remarks>
 public static class TorchNativeRuntime

@@ -4,6 +4,7 @@ using TorchSharp;
 
 namespace Connectomics.Gpu.Tests.Runtime;
 
+[Collection(nameof(MklVendorDispatchCollection))]
 public sealed unsafe class MklVendorDispatchTests
 {
     private static readonly TorchNativeRuntimeStatus Status = TorchNativeRuntime.EnsureLoaded();
@@ -21,7 +22,7 @@ public sealed unsafe class MklVendorDispatchTests
     }
 
     [Fact]
-    public void On_non_intel_processors_the_slot_points_at_a_function_returning_one()
+    public void By_default_the_slot_is_left_as_shipped()
     {
         if (!MklVendorDispatch.IsNonIntelX64)
         {
@@ -29,17 +30,56 @@ public sealed unsafe class MklVendorDispatchTests
             return;
         }
 
-        Assert.Equal("MKL dispatches on CPU features", Status.MklDispatch);
+        Assert.StartsWith("left as shipped", Status.MklDispatch, StringComparison.Ordinal);
+        var slotValue = SlotValue();
+        Assert.NotEqual(MklVendorDispatch.Stub, slotValue);
+
+        // Through the slot, MKL still hears "not Intel" on this processor.
+        MklVendorDispatch.Apply(LibtorchCpu, null);
+        Assert.Equal(slotValue, SlotValue());
+        Assert.Equal(0, ((delegate* unmanaged<int>)NativeLibrary.GetExport(NativeLibrary.Load(LibtorchCpu), MklVendorDispatch.VendorCheckSymbol))());
+    }
+
+    [Fact]
+    public void Unknown_settings_are_refused_by_name()
+    {
+        var error = Assert.Throws<TorchRuntimeException>(() => MklVendorDispatch.Apply(LibtorchCpu, "fast"));
+        Assert.Contains(MklVendorDispatch.Variable, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'fast'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(MklVendorDispatch.OptInValue, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Opting_in_points_the_slot_at_a_function_returning_one_until_restored()
+    {
+        if (!MklVendorDispatch.IsNonIntelX64)
+        {
+            Assert.StartsWith("not needed", MklVendorDispatch.Apply(LibtorchCpu, MklVendorDispatch.OptInValue), StringComparison.Ordinal);
+            return;
+        }
+
+        var shipped = SlotValue();
+        try
+        {
+            Assert.Equal(MklVendorDispatch.Redirected, MklVendorDispatch.Apply(LibtorchCpu, MklVendorDispatch.OptInValue));
+            var redirected = SlotValue();
+            Assert.Equal(MklVendorDispatch.Stub, redirected);
+            Assert.Equal(1, ((delegate* unmanaged<int>)redirected)());
+        }
+        finally
+        {
+            Assert.True(MklVendorDispatch.Restore());
+        }
+
+        Assert.Equal(shipped, SlotValue());
+        Assert.False(MklVendorDispatch.Restore());
+    }
+
+    private static IntPtr SlotValue()
+    {
         using var image = ElfImage.Map(LibtorchCpu);
         Assert.True(image.TryFindPltSlot(MklVendorDispatch.VendorCheckSymbol, out var slot));
-        var handle = NativeLibrary.Load(LibtorchCpu);
-        var slotValue = *(IntPtr*)(HostLibraryResolver.BaseAddressOf(handle) + (nint)slot);
-        Assert.Equal(MklVendorDispatch.Stub, slotValue);
-        Assert.Equal(1, ((delegate* unmanaged<int>)slotValue)());
-
-        // MKL's own answer on this processor is still "not Intel".
-        var original = (delegate* unmanaged<int>)NativeLibrary.GetExport(handle, MklVendorDispatch.VendorCheckSymbol);
-        Assert.Equal(0, original());
+        return *(IntPtr*)(HostLibraryResolver.BaseAddressOf(NativeLibrary.Load(LibtorchCpu)) + (nint)slot);
     }
 
     [Fact]
