@@ -17,8 +17,6 @@ namespace Connectomics.Storage.Lance;
 /// <remarks>An instance is immutable and safe to use from several threads; it keeps reading the version it opened.</remarks>
 public sealed class LanceTable
 {
-    private const ulong KnownReaderFeatures = ManifestInfo.FeatureDeletionFiles | 2 | 4;
-
     private readonly LoadedManifest _manifest;
     private readonly List<LanceFieldInfo> _fields;
 
@@ -115,12 +113,7 @@ public sealed class LanceTable
 
     private static LanceTable Create(string tablePath, LoadedManifest manifest)
     {
-        var unknown = manifest.Manifest.ReaderFeatureFlags & ~KnownReaderFeatures;
-        if (unknown != 0)
-        {
-            throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"The table needs reader features {unknown} this library does not know."), manifest.Path);
-        }
-
+        TableFeatures.EnsureReadable(manifest);
         return new LanceTable(tablePath, manifest);
     }
 
