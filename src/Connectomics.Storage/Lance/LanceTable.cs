@@ -62,13 +62,13 @@ public sealed class LanceTable
     /// <param name="tablePath">The table directory, conventionally <c>&lt;db&gt;/&lt;name&gt;.lance</c>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The table.</returns>
-    /// <exception cref="DirectoryNotFoundException">The directory holds no table version.</exception>
+    /// <exception cref="LanceTableNotFoundException">The directory holds no table version; the exception lists the tables beside it.</exception>
     /// <exception cref="LanceFormatException">The manifest is malformed or uses features this library does not read.</exception>
     public static async Task<LanceTable> OpenAsync(string tablePath, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
         var manifest = await LoadedManifest.ReadLatestAsync(tablePath, cancellationToken).ConfigureAwait(false)
-            ?? throw new DirectoryNotFoundException($"'{tablePath}' holds no Lance table version.");
+            ?? throw new LanceTableNotFoundException(tablePath, LanceDatabase.ListTables(Path.GetDirectoryName(Path.GetFullPath(tablePath)) ?? tablePath));
         return Create(tablePath, manifest);
     }
 
