@@ -64,7 +64,7 @@ public sealed class LanceEmbeddingWriter : IAsyncDisposable
     /// <param name="embeddings">The embeddings; every vector must have <see cref="Dimension"/> values.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the batch is written.</returns>
-    /// <exception cref="ArgumentException">A vector has the wrong length.</exception>
+    /// <exception cref="ArgumentException">A vector has the wrong length, or holds NaN or infinity while <see cref="LanceWriteOptions.NonFiniteVectors"/> is <see cref="LanceNonFiniteVectors.Reject"/> (the message names the row).</exception>
     public async ValueTask WriteAsync(IReadOnlyList<SequenceEmbedding> embeddings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embeddings);

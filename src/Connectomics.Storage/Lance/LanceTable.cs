@@ -17,8 +17,6 @@ namespace Connectomics.Storage.Lance;
 /// <remarks>An instance is immutable and safe to use from several threads; it keeps reading the version it opened.</remarks>
 public sealed class LanceTable
 {
-    private const ulong KnownReaderFeatures = ManifestInfo.FeatureDeletionFiles | 2 | 4;
-
     private readonly LoadedManifest _manifest;
     private readonly List<LanceFieldInfo> _fields;
 
@@ -64,13 +62,13 @@ public sealed class LanceTable
     /// <param name="tablePath">The table directory, conventionally <c>&lt;db&gt;/&lt;name&gt;.lance</c>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The table.</returns>
-    /// <exception cref="DirectoryNotFoundException">The directory holds no table version.</exception>
+    /// <exception cref="LanceTableNotFoundException">The directory holds no table version; the exception lists the tables beside it.</exception>
     /// <exception cref="LanceFormatException">The manifest is malformed or uses features this library does not read.</exception>
     public static async Task<LanceTable> OpenAsync(string tablePath, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
         var manifest = await LoadedManifest.ReadLatestAsync(tablePath, cancellationToken).ConfigureAwait(false)
-            ?? throw new DirectoryNotFoundException($"'{tablePath}' holds no Lance table version.");
+            ?? throw new LanceTableNotFoundException(tablePath, LanceDatabase.ListTables(Path.GetDirectoryName(Path.GetFullPath(tablePath)) ?? tablePath));
         return Create(tablePath, manifest);
     }
 
@@ -115,12 +113,7 @@ public sealed class LanceTable
 
     private static LanceTable Create(string tablePath, LoadedManifest manifest)
     {
-        var unknown = manifest.Manifest.ReaderFeatureFlags & ~KnownReaderFeatures;
-        if (unknown != 0)
-        {
-            throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"The table needs reader features {unknown} this library does not know."), manifest.Path);
-        }
-
+        TableFeatures.EnsureReadable(manifest);
         return new LanceTable(tablePath, manifest);
     }
 

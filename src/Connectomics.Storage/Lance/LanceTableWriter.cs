@@ -3,6 +3,7 @@ using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
 using Connectomics.Storage.Lance.Table;
+using Connectomics.Storage.Lance.Validation;
 using ArrowSchema = Apache.Arrow.Schema;
 
 namespace Connectomics.Storage.Lance;
@@ -27,6 +28,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private readonly LoadedManifest? _base;
     private readonly List<LanceFieldInfo> _fields;
     private readonly List<ColumnType> _types;
+    private readonly BatchValidator _validator;
     private readonly List<FragmentInfo> _fragments = [];
     private readonly List<string> _writtenFiles = [];
     private readonly List<RecordBatch> _pending = [];
@@ -44,6 +46,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
         _base = baseManifest;
         _fields = fields;
         _types = [.. schema.FieldsList.Select(f => LanceSchemaConverter.Describe(f.DataType)!)];
+        _validator = new BatchValidator(tablePath, schema, options.NonFiniteVectors);
         Schema = schema;
         DataStorageVersion = version;
     }
@@ -68,7 +71,10 @@ public sealed class LanceTableWriter : IAsyncDisposable
     /// <returns>The writer.</returns>
     /// <exception cref="ArgumentException">The schema has a column type Lance tables written by this library do not support.</exception>
     /// <exception cref="LanceCommitConflictException">The mode is <see cref="LanceWriteMode.Create"/> and the table exists.</exception>
-    /// <exception cref="LanceFormatException">The existing table cannot be read, or its schema differs from <paramref name="schema"/> (append).</exception>
+    /// <exception cref="LanceFormatException">
+    /// The existing table cannot be read, has writer feature flags or a data storage version this library does not
+    /// write, or its schema differs from <paramref name="schema"/> (append); the message names every difference.
+    /// </exception>
     public static async Task<LanceTableWriter> OpenAsync(string tablePath, ArrowSchema schema, LanceWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
@@ -82,8 +88,12 @@ public sealed class LanceTableWriter : IAsyncDisposable
             case LanceWriteMode.Create when latest is not null:
                 throw new LanceCommitConflictException("The table already exists.", tablePath, latest.Manifest.Version);
             case LanceWriteMode.Append when latest is not null:
-                fields = MatchTableSchema(latest, schema);
+                TableFeatures.EnsureWritable(latest);
+                fields = TableSchemaMatcher.Match(latest, schema);
                 version = latest.DataStorageVersion() ?? version;
+                break;
+            case LanceWriteMode.Overwrite when latest is not null:
+                TableFeatures.EnsureWritable(latest);
                 break;
         }
 
@@ -95,12 +105,17 @@ public sealed class LanceTableWriter : IAsyncDisposable
     /// <param name="batch">The rows.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the batch is written to data files.</returns>
-    /// <exception cref="ArgumentException">The batch does not match the schema, or holds values the format cannot store.</exception>
+    /// <exception cref="ArgumentException">
+    /// The batch does not match the schema (the message names the column and both types or vector dimensions), has a
+    /// null in a non-nullable column, or has NaN or infinity in a vector column while
+    /// <see cref="LanceWriteOptions.NonFiniteVectors"/> is <see cref="LanceNonFiniteVectors.Reject"/> (the message names
+    /// the row, counted from 0 across the writer's rows). Nothing of the batch is written and the writer stays usable.
+    /// </exception>
     public async ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ThrowIfDone();
-        CheckBatch(batch);
+        _validator.Check(batch, RowsWritten);
         try
         {
             var offset = 0;
@@ -215,66 +230,6 @@ public sealed class LanceTableWriter : IAsyncDisposable
         }
 
         _completed = true;
-    }
-
-    private static List<LanceFieldInfo> MatchTableSchema(LoadedManifest table, ArrowSchema schema)
-    {
-        var tableFields = table.Manifest.Fields.Where(f => f.ParentId == -1).ToList();
-        var problems = new List<string>();
-        if (table.Manifest.Fields.Count != tableFields.Count)
-        {
-            problems.Add("the table has nested columns");
-        }
-
-        if (tableFields.Count != schema.FieldsList.Count)
-        {
-            problems.Add($"the table has {tableFields.Count} columns, the rows {schema.FieldsList.Count}");
-        }
-
-        for (var i = 0; i < Math.Min(tableFields.Count, schema.FieldsList.Count); i++)
-        {
-            var t = tableFields[i];
-            var s = schema.FieldsList[i];
-            var logical = LanceSchemaConverter.LogicalTypeOf(s.DataType);
-            if (t.Name != s.Name || t.LogicalType != logical)
-            {
-                problems.Add($"column {i} is '{t.Name}' ({t.LogicalType}) in the table but '{s.Name}' ({logical}) in the rows");
-            }
-            else if (!t.Nullable && s.IsNullable)
-            {
-                problems.Add($"column '{t.Name}' is not nullable in the table");
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new LanceFormatException("Cannot append: " + string.Join("; ", problems) + ".", table.Path);
-        }
-
-        return tableFields;
-    }
-
-    private void CheckBatch(RecordBatch batch)
-    {
-        var fields = batch.Schema.FieldsList;
-        if (fields.Count != Schema.FieldsList.Count)
-        {
-            throw new ArgumentException($"The batch has {fields.Count} columns; the writer expects {Schema.FieldsList.Count}.", nameof(batch));
-        }
-
-        for (var i = 0; i < fields.Count; i++)
-        {
-            var expected = Schema.FieldsList[i];
-            if (fields[i].Name != expected.Name || LanceSchemaConverter.LogicalTypeOf(fields[i].DataType) != LanceSchemaConverter.LogicalTypeOf(expected.DataType))
-            {
-                throw new ArgumentException($"Batch column {i} ('{fields[i].Name}', {fields[i].DataType.Name}) does not match '{expected.Name}' ({expected.DataType.Name}).", nameof(batch));
-            }
-
-            if (!expected.IsNullable && batch.Column(i).NullCount > 0)
-            {
-                throw new ArgumentException($"Column '{expected.Name}' is not nullable but the batch has nulls in it.", nameof(batch));
-            }
-        }
     }
 
     private void OpenFile()

@@ -9,6 +9,8 @@ internal static class LanceWriteDefaults
 
     public const LanceDataStorageVersion DataStorageVersion = LanceDataStorageVersion.V2_1;
 
+    public const LanceNonFiniteVectors NonFiniteVectors = LanceNonFiniteVectors.Reject;
+
     /// <summary>The library name recorded as the manifest's writer version.</summary>
     public const string WriterLibrary = "connectomics-lance";
 

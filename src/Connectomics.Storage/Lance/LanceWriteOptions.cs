@@ -51,6 +51,13 @@ public sealed class LanceWriteOptions
         }
     }
 
+    /// <summary>
+    /// Gets or sets what happens to NaN and ±infinity in vector (fixed-size list of floating-point) columns. Values
+    /// inside null rows are never looked at.
+    /// </summary>
+    /// <value>The default value is <see cref="LanceNonFiniteVectors.Reject"/>.</value>
+    public LanceNonFiniteVectors NonFiniteVectors { get; set; } = LanceWriteDefaults.NonFiniteVectors;
+
     /// <summary>Gets or sets the clock for commit timestamps.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

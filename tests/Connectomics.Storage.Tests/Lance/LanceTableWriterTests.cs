@@ -174,7 +174,7 @@ public sealed class LanceTableWriterTests : IDisposable
 
         Assert.Empty(Directory.GetFiles(Path.Combine(path, "data")));
         Assert.Empty(LanceTable.ListVersions(path));
-        await Assert.ThrowsAsync<DirectoryNotFoundException>(() => LanceTable.OpenAsync(path));
+        await Assert.ThrowsAsync<LanceTableNotFoundException>(() => LanceTable.OpenAsync(path));
     }
 
     [Theory]

@@ -45,7 +45,7 @@ internal sealed class LoadedManifest(string path, ManifestInfo manifest, byte[]?
             {
                 "2.0" => LanceDataStorageVersion.V2_0,
                 "2.1" => LanceDataStorageVersion.V2_1,
-                _ => throw new LanceFormatException($"Data storage version '{Manifest.DataFormatVersion}' is not supported.", Path),
+                _ => throw new LanceFormatException($"Data storage version '{Manifest.DataFormatVersion}' is not supported; this library reads and writes 2.0 and 2.1.", Path),
             };
         }
 
@@ -55,7 +55,7 @@ internal sealed class LoadedManifest(string path, ManifestInfo manifest, byte[]?
             null => null,
             { MajorVersion: 2, MinorVersion: 0 } or { MajorVersion: 0, MinorVersion: 3 } => LanceDataStorageVersion.V2_0,
             { MajorVersion: 2, MinorVersion: 1 } => LanceDataStorageVersion.V2_1,
-            _ => throw new LanceFormatException($"Data file version {file.MajorVersion}.{file.MinorVersion} is not supported.", Path),
+            _ => throw new LanceFormatException($"Data file version {file.MajorVersion}.{file.MinorVersion} is not supported; this library reads and writes 2.0 and 2.1.", Path),
         };
     }
 }

@@ -16,8 +16,15 @@ internal static class TableCommitter
     private static readonly string LibraryVersion = typeof(TableCommitter).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+', '-')[0] ?? "0.0.0";
 
+    /// <summary>
+    /// Gets or sets a callback run at each <see cref="CommitStage"/> of every commit in this process. Tests use it to
+    /// kill a writer process at an exact point; it is null otherwise.
+    /// </summary>
+    internal static Action<CommitStage>? StageReached { get; set; }
+
     public static async Task<ulong> CommitAsync(CommitRequest request, CancellationToken cancellationToken)
     {
+        StageReached?.Invoke(CommitStage.Starting);
         var tablePath = request.TablePath;
         var uuid = Guid.NewGuid().ToString("D");
         var transaction = new TransactionInfo { ReadVersion = request.ReadVersion, Uuid = uuid, Operation = request.Operation };
@@ -32,6 +39,7 @@ internal static class TableCommitter
         var transactionsDirectory = Path.Combine(tablePath, TableLayout.TransactionsDirectory);
         Directory.CreateDirectory(transactionsDirectory);
         await WriteThenMoveAsync(Path.Combine(transactionsDirectory, transactionFile), transactionBytes, overwrite: false, cancellationToken).ConfigureAwait(false);
+        StageReached?.Invoke(CommitStage.TransactionWritten);
 
         var versionsDirectory = Path.Combine(tablePath, TableLayout.VersionsDirectory);
         Directory.CreateDirectory(versionsDirectory);
@@ -45,9 +53,11 @@ internal static class TableCommitter
             var finalPath = Path.Combine(versionsDirectory, TableLayout.ManifestFileName(version));
             var staging = Path.Combine(versionsDirectory, $".tmp-{Guid.NewGuid():N}");
             await File.WriteAllBytesAsync(staging, bytes, cancellationToken).ConfigureAwait(false);
+            StageReached?.Invoke(CommitStage.ManifestStaged);
             try
             {
                 File.Move(staging, finalPath, overwrite: false);
+                StageReached?.Invoke(CommitStage.ManifestPublished);
                 WriteVersionHint(versionsDirectory, version);
                 return version;
             }
@@ -117,15 +127,15 @@ internal static class TableCommitter
     private static ManifestInfo Build(CommitRequest request, LoadedManifest? current, ulong version, string transactionFile)
     {
         ManifestInfo manifest;
+        if (current is not null)
+        {
+            // Another writer may have committed a version with features this library cannot carry over.
+            TableFeatures.EnsureWritable(current);
+        }
+
         if (request.Operation == TransactionInfo.AppendOperation && current is not null)
         {
             manifest = ManifestInfo.Decode(current.Manifest.Encode());
-            if ((manifest.WriterFeatureFlags & ~ManifestInfo.FeatureDeletionFiles) != 0)
-            {
-                throw new LanceFormatException(
-                    string.Create(CultureInfo.InvariantCulture, $"The table uses writer features {manifest.WriterFeatureFlags} this library cannot preserve."),
-                    current.Path);
-            }
         }
         else
         {
@@ -151,6 +161,11 @@ internal static class TableCommitter
                 if (manifest.MaxFragmentId is null && current.Manifest.Fragments.Count > 0)
                 {
                     manifest.MaxFragmentId = (uint)current.Manifest.Fragments.Max(f => f.Id);
+                }
+
+                if (manifest.Config.Count > 0)
+                {
+                    manifest.WriterFeatureFlags |= TableFeatures.TableConfig;
                 }
             }
         }
