@@ -23,13 +23,7 @@ internal sealed class HeadCommand : Command
     public HeadCommand()
         : base("head", "Shows the first rows of a table.")
     {
-        _rows.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("-n must not be negative.");
-            }
-        });
+        _rows.MustBeAtLeast(0);
         _table.AddTo(this);
         Options.Add(_rows);
         Options.Add(_json);

@@ -53,13 +53,7 @@ internal sealed class ImportCommand : Command
                 r.AddError("--vector is empty.");
             }
         });
-        _batchRows.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--batch-rows must be at least 1.");
-            }
-        });
+        _batchRows.MustBeAtLeast(1);
         Arguments.Add(_inputs);
         _table.AddTo(this);
         Options.Add(_vector);
