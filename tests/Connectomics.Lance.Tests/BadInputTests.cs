@@ -1,20 +1,12 @@
 namespace Connectomics.Lance.Tests;
 
 /// <summary>Every kind of bad input ends with a non-zero exit code, one <c>error:</c> line naming what is wrong, and the existing table untouched.</summary>
-public sealed class BadInputTests : IDisposable
+public sealed class BadInputTests(ExistingTableFixture table) : IClassFixture<ExistingTableFixture>, IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("connectomics-lance-").FullName;
-    private readonly string _db;
-    private readonly string _table;
-    private readonly string _good;
-
-    public BadInputTests()
-    {
-        _db = Path.Combine(_work, "db");
-        _table = Path.Combine(_db, "t.lance");
-        _good = Write("good.parquet", ReadRow.Make(4, dimension: 4));
-        LanceTool.Succeed("import", _good, "--db", _db, "--table", "t", "--vector", "embedding");
-    }
+    private readonly string _db = table.Database;
+    private readonly string _table = table.TablePath;
+    private readonly string _good = table.Parquet;
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
@@ -117,5 +109,18 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(2, LanceTool.Run("head", "--table", "t").Code);
         Assert.Equal(1, LanceTool.Run("head", "--db", _db, "--table", "nope").Code);
         Assert.Contains("rows: 4", LanceTool.Succeed("info", "--db", _db, "--table", "t"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Search_names_a_bad_query_vector_a_dimension_mismatch_and_an_unknown_filter_column()
+    {
+        string[] Search(string vector, params string[] more) => ["search", "--db", _db, "--table", "t", "--vector", vector, .. more];
+
+        AssertFails(Search("0.5,abc,1,2"), "--vector", "item 2", "'abc'");
+        AssertFails(Search("0.5,1,2"), "table 't'", "dimension 3", "dimension 4");
+        AssertFails(Search("0.5,1,2,3", "--where", "colour = 'red'"), "table 't'", "colour");
+        AssertFails(Search("0.5,1,2,3", "-k", "0"), "-k");
+        AssertFails(Search("0.5,1,2,3", "--metric", "manhattan"), "manhattan");
+        AssertFails(["search", "--db", _db, "--table", "nope", "--vector", "1,2,3,4"], "'nope'", "does not exist");
     }
 }
