@@ -1,3 +1,6 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
 namespace Connectomics.Lance.Tests;
 
 /// <summary>Every kind of bad input ends with a non-zero exit code, one <c>error:</c> line naming what is wrong, and the existing table untouched.</summary>
@@ -122,5 +125,23 @@ public sealed class BadInputTests(ExistingTableFixture table) : IClassFixture<Ex
         AssertFails(Search("0.5,1,2,3", "-k", "0"), "-k");
         AssertFails(Search("0.5,1,2,3", "--metric", "manhattan"), "manhattan");
         AssertFails(["search", "--db", _db, "--table", "nope", "--vector", "1,2,3,4"], "'nope'", "does not exist");
+    }
+
+    [Fact]
+    public void Files_or_a_table_with_other_columns_name_the_difference()
+    {
+        var schema = new Schema.Builder()
+            .Field(new Field("id", StringType.Default, false))
+            .Field(new Field("embedding", new ListType(FloatType.Default), false))
+            .Build();
+        var ids = new StringArray.Builder().Append("a");
+        var embeddings = new ListArray.Builder(FloatType.Default);
+        embeddings.Append();
+        ((FloatArray.Builder)embeddings.ValueBuilder).AppendRange([1f, 2f, 3f, 4f]);
+        var other = Path.Combine(_work, "z-other.parquet");
+        TestParquet.Write(other, new RecordBatch(schema, [ids.Build(), embeddings.Build()], 1), rowGroupRows: 1024);
+
+        AssertFails(["import", _good, other, "--db", _db, "--table", "t", "--vector", "embedding", "--mode", "overwrite"], "z-other.parquet", "id (string)", "id (int64)");
+        AssertFails(Import(other), "Cannot append", "'id'");
     }
 }

@@ -19,7 +19,13 @@ internal static class VectorColumnConverter
     public static FixedSizeListArray Convert(IArrowArray column, VectorDimension dimension, string path, long firstRow, string columnName)
     {
         var d = dimension.Value;
-        var bytes = new byte[checked(column.Length * d * sizeof(float))];
+        if ((long)column.Length * d > System.Array.MaxLength / sizeof(float))
+        {
+            throw new CommandInputException(string.Create(CultureInfo.InvariantCulture,
+                $"'{path}', row {firstRow}: {column.Length} vectors of {d} values do not fit in one array; use a smaller --batch-rows."));
+        }
+
+        var bytes = new byte[column.Length * d * sizeof(float)];
         var output = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
         var child = Items(column);
         for (var i = 0; i < column.Length; i++)
