@@ -45,25 +45,40 @@ internal sealed class ExactSearch(
 
             var work = scans.SelectMany((scan, f) => Enumerable.Range(0, scan.BatchCount).Select(b => (Fragment: f, Batch: b))).ToList();
             var next = -1;
+
+            // A failing worker stops the others.
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             async Task<NearestCandidates> WorkAsync()
             {
                 var nearest = new NearestCandidates(limit);
                 var scratch = new float[query.Length];
-                int item;
-                while ((item = Interlocked.Increment(ref next)) < work.Count)
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var (fragment, batchIndex) = work[item];
-                    var scan = scans[fragment];
-                    using var batch = await scan.ReadBatchAsync(batchIndex, cancellationToken).ConfigureAwait(false);
-                    ScoreBatch(batch, scan, fragment, batchIndex, conditionColumns, nearest, scratch);
+                    int item;
+                    while ((item = Interlocked.Increment(ref next)) < work.Count)
+                    {
+                        failed.Token.ThrowIfCancellationRequested();
+                        var (fragment, batchIndex) = work[item];
+                        var scan = scans[fragment];
+                        using var batch = await scan.ReadBatchAsync(batchIndex, failed.Token).ConfigureAwait(false);
+                        ScoreBatch(batch, scan, fragment, batchIndex, conditionColumns, nearest, scratch);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    await failed.CancelAsync().ConfigureAwait(false);
+                    throw;
                 }
 
                 return nearest;
             }
 
             var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, work.Count));
-            var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
+            var running = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, cancellationToken)).ToArray();
+
+            // A fault outranks the cancellations it caused: the failing worker's exception is the one thrown.
+            await Task.WhenAll(running).ConfigureAwait(false);
+            var results = running.Select(t => t.Result).ToArray();
             var all = new List<SearchCandidate>();
             foreach (var result in results)
             {
