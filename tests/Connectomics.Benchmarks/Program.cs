@@ -3,7 +3,8 @@ using Connectomics.Benchmarks;
 using Connectomics.Gpu.Runtime;
 
 // `side-by-side ...` prints JSON timings for tools/bench/compare_with_pytorch.py, `memory-soak ...` resident memory
-// over a long stream of reads, `padding ...` the batcher's padding share; anything else goes to BenchmarkDotNet.
+// over a long stream of reads, `padding ...` the batcher's padding share, `search-side-by-side ...` exact vector search
+// against the official LanceDB client; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
@@ -12,6 +13,11 @@ if (args.Length > 0 && args[0] == "side-by-side")
 if (args.Length > 0 && args[0] == "padding")
 {
     return PaddingReport.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "search-side-by-side")
+{
+    return await SearchSideBySide.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "memory-soak")

@@ -4,6 +4,7 @@ using Apache.Arrow;
 using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
+using Connectomics.Storage.Lance.Search;
 using Connectomics.Storage.Lance.Table;
 using ArrowSchema = Apache.Arrow.Schema;
 
@@ -109,6 +110,32 @@ public sealed class LanceTable
                 return index >= 0 ? index : throw new ArgumentException($"The table has no column '{name}'.", nameof(columns));
             }).ToList();
         return ScanCoreAsync(selected, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts an exact k-nearest-neighbour search for the rows whose vectors are nearest to <paramref name="vector"/>;
+    /// configure it with <see cref="VectorQuery.Metric"/>, <see cref="VectorQuery.Limit"/>, <see cref="VectorQuery.Where"/>
+    /// and <see cref="VectorQuery.Select"/>, then run it with <see cref="VectorQuery.ToBatchAsync"/>.
+    /// </summary>
+    /// <param name="vector">The query vector; it is copied.</param>
+    /// <param name="vectorColumn">The vector column (a fixed-size list of float32) to search.</param>
+    /// <returns>The query.</returns>
+    /// <exception cref="ArgumentException">The column does not exist or is not a float32 vector column, the query's
+    /// dimension differs from the column's, or the query holds NaN or an infinity.</exception>
+    public VectorQuery Search(ReadOnlyMemory<float> vector, string vectorColumn = "vector") => new(this, vector, vectorColumn);
+
+    /// <summary>Opens the batches of one fragment (by its index in scan order) for the given columns.</summary>
+    internal Task<FragmentScan> OpenFragmentScanAsync(int fragment, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    {
+        var fields = columns.Select(name => _fields.Find(f => f.Name == name)
+            ?? throw new ArgumentException($"The table has no column '{name}'.", nameof(columns))).ToList();
+        var schemaBuilder = new ArrowSchema.Builder();
+        foreach (var name in columns)
+        {
+            schemaBuilder.Field(Schema.FieldsList.First(f => f.Name == name));
+        }
+
+        return FragmentScan.OpenAsync(TablePath, _manifest.Manifest.Fragments[fragment], fields, schemaBuilder.Build(), cancellationToken);
     }
 
     private static LanceTable Create(string tablePath, LoadedManifest manifest)

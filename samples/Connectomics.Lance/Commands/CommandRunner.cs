@@ -1,0 +1,42 @@
+using System.CommandLine.Parsing;
+
+namespace Connectomics.Lance.Commands;
+
+/// <summary>Runs a command's work and turns expected failures into one <c>error:</c> line on stderr and an exit code.</summary>
+internal static class CommandRunner
+{
+    /// <summary>The exit code of a run that failed on its input or on the files it touched.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The exit code of a command line that does not parse.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>The exit code of a run cancelled with Ctrl+C.</summary>
+    public const int Cancelled = 130;
+
+    public static async Task<int> RunAsync(Func<Task<int>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("error: cancelled.");
+            return Cancelled;
+        }
+        catch (Exception e) when (e is CommandInputException or ConnectomicsException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync("error: " + OneLine(e.Message));
+            return Failed;
+        }
+    }
+
+    public static int ReportUsageErrors(IReadOnlyList<ParseError> errors)
+    {
+        Console.Error.WriteLine("error: " + OneLine(string.Join(" ", errors.Select(e => e.Message))) + " (--help lists the options)");
+        return UsageError;
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
