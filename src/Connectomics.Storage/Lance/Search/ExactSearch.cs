@@ -1,6 +1,8 @@
+using System.Buffers;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Connectomics.Storage.Lance.Encodings;
+using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Schema;
 using Connectomics.Storage.Lance.Table;
 using ArrowSchema = Apache.Arrow.Schema;
@@ -23,6 +25,9 @@ internal sealed class ExactSearch(
     IReadOnlyList<ColumnCondition> conditions,
     IReadOnlyList<string> columns)
 {
+    /// <summary>The largest page buffer the search pools (larger ones are allocated).</summary>
+    private const int MaxPooledBuffer = 1 << 30;
+
     public async Task<RecordBatch> RunAsync(CancellationToken cancellationToken)
     {
         var winners = await FindNearestAsync(cancellationToken).ConfigureAwait(false);
@@ -46,12 +51,18 @@ internal sealed class ExactSearch(
             var work = scans.SelectMany((scan, f) => Enumerable.Range(0, scan.BatchCount).Select(b => (Fragment: f, Batch: b))).ToList();
             var next = -1;
 
+            // Page buffers are reused batch after batch rather than allocated for each page: a worker holds one batch
+            // at a time. The pool belongs to this search, so the memory goes when it ends.
+            var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, work.Count));
+            var pool = ArrayPool<byte>.Create(MaxPooledBuffer, workers * 4);
+
             // A failing worker stops the others.
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             async Task<NearestCandidates> WorkAsync()
             {
                 var nearest = new NearestCandidates(limit);
                 var scratch = new float[query.Length];
+                var rental = new PageBufferRental(pool);
                 try
                 {
                     int item;
@@ -60,8 +71,15 @@ internal sealed class ExactSearch(
                         failed.Token.ThrowIfCancellationRequested();
                         var (fragment, batchIndex) = work[item];
                         var scan = scans[fragment];
-                        using var batch = await scan.ReadBatchAsync(batchIndex, failed.Token).ConfigureAwait(false);
-                        ScoreBatch(batch, scan, fragment, batchIndex, conditionColumns, nearest, scratch);
+                        try
+                        {
+                            using var batch = await scan.ReadBatchAsync(batchIndex, failed.Token, rental).ConfigureAwait(false);
+                            ScoreBatch(batch, scan, fragment, batchIndex, conditionColumns, nearest, scratch);
+                        }
+                        finally
+                        {
+                            rental.ReturnAll();
+                        }
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -73,7 +91,6 @@ internal sealed class ExactSearch(
                 return nearest;
             }
 
-            var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, work.Count));
             var running = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, cancellationToken)).ToArray();
 
             // A fault outranks the cancellations it caused: the failing worker's exception is the one thrown.
