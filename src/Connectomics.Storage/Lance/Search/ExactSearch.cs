@@ -12,9 +12,10 @@ namespace Connectomics.Storage.Lance.Search;
 /// <summary>
 /// Runs one <see cref="VectorQuery"/>. A first pass reads only the vector column and the filtered columns: workers
 /// (one per processor) take batches (pages) from every fragment in turn, compute distances with
-/// <see cref="VectorDistance"/> and keep their own <see cref="NearestCandidates"/>. The workers' candidates are merged,
-/// and a second pass reads the selected columns of just the batches that hold the winners. Memory is bounded by one
-/// batch per worker plus <c>k</c> candidates per worker.
+/// <see cref="VectorDistance"/> and keep their own <see cref="NearestCandidates"/> (with a copy of the vector when the
+/// results include it). The workers' candidates are merged, and a second pass reads the other selected columns of
+/// just the batches that hold the winners. Memory is bounded by one batch per worker plus <c>k</c> candidates per
+/// worker.
 /// </summary>
 internal sealed class ExactSearch(
     LanceTable table,
@@ -117,6 +118,7 @@ internal sealed class ExactSearch(
     private void ScoreBatch(
         RecordBatch batch, FragmentScan scan, int fragment, int batchIndex, int[] conditionColumns, NearestCandidates nearest, float[] scratch)
     {
+        var returnsVectors = columns.Contains(vectorColumn);
         var vectors = (FixedSizeListArray)batch.Column(0);
         var values = LanceVectors.Values(vectors);
         var dimension = query.Length;
@@ -139,10 +141,13 @@ internal sealed class ExactSearch(
                 continue;
             }
 
-            var distance = VectorDistance.Compute(metric, values.Slice(r * dimension, dimension), query, scratch);
-            if (!float.IsNaN(distance) && distance <= nearest.Bound)
+            var vector = values.Slice(r * dimension, dimension);
+            var distance = VectorDistance.Compute(metric, vector, query, scratch);
+            var candidate = new SearchCandidate(distance, fragment, batchIndex, start + r, r);
+            if (!float.IsNaN(distance) && nearest.Accepts(candidate))
             {
-                nearest.Offer(new SearchCandidate(distance, fragment, batchIndex, start + r, r));
+                // A selected vector column travels with the candidate, so its (large) pages are not read twice.
+                nearest.Offer(returnsVectors ? candidate with { Vector = vector.ToArray() } : candidate);
             }
         }
     }
@@ -158,19 +163,20 @@ internal sealed class ExactSearch(
 
         var schema = schemaBuilder.Field(new Field(VectorQuery.DistanceColumn, FloatType.Default, true)).Build();
 
-        // Each winner's row, column by column, in winner order.
-        var pieces = fields.Select(_ => new IArrowArray[winners.Count]).ToArray();
-        if (columns.Count > 0)
+        // Each winner's row, column by column, in winner order; the vector column comes from the candidates.
+        var fetched = columns.Where(c => c != vectorColumn).ToList();
+        var pieces = fetched.Select(_ => new IArrowArray[winners.Count]).ToArray();
+        if (fetched.Count > 0)
         {
             foreach (var byFragment in winners.Select((w, i) => (Winner: w, Index: i)).GroupBy(x => x.Winner.Fragment))
             {
-                using var scan = await table.OpenFragmentScanAsync(byFragment.Key, columns, cancellationToken).ConfigureAwait(false);
+                using var scan = await table.OpenFragmentScanAsync(byFragment.Key, fetched, cancellationToken).ConfigureAwait(false);
                 foreach (var byBatch in byFragment.GroupBy(x => x.Winner.Batch))
                 {
                     var batch = await scan.ReadBatchAsync(byBatch.Key, cancellationToken).ConfigureAwait(false);
                     foreach (var (winner, index) in byBatch)
                     {
-                        for (var c = 0; c < fields.Count; c++)
+                        for (var c = 0; c < fetched.Count; c++)
                         {
                             pieces[c][index] = ArrowArrayFactory.Slice(batch.Column(c), winner.RowInBatch, 1);
                         }
@@ -182,11 +188,18 @@ internal sealed class ExactSearch(
         var arrays = new IArrowArray[fields.Count + 1];
         for (var c = 0; c < fields.Count; c++)
         {
-            arrays[c] = pieces[c].Length switch
+            if (fields[c].Name == vectorColumn)
+            {
+                arrays[c] = VectorsOf(winners, (FixedSizeListType)fields[c].DataType);
+                continue;
+            }
+
+            var column = pieces[fetched.IndexOf(fields[c].Name)];
+            arrays[c] = column.Length switch
             {
                 0 => new ColumnAccumulator(LanceSchemaConverter.Describe(fields[c].DataType)!).Build(),
-                1 => pieces[c][0],
-                _ => ArrowArrayConcatenator.Concatenate(pieces[c]),
+                1 => column[0],
+                _ => ArrowArrayConcatenator.Concatenate(column),
             };
         }
 
@@ -198,5 +211,16 @@ internal sealed class ExactSearch(
 
         arrays[^1] = distances.Build();
         return new RecordBatch(schema, arrays, winners.Count);
+    }
+
+    private static FixedSizeListArray VectorsOf(List<SearchCandidate> winners, FixedSizeListType type)
+    {
+        var values = new FloatArray.Builder().Reserve(winners.Count * type.ListSize);
+        foreach (var winner in winners)
+        {
+            values.Append(winner.Vector);
+        }
+
+        return new FixedSizeListArray(new ArrayData(type, winners.Count, 0, 0, [ArrowBuffer.Empty], [values.Build().Data]));
     }
 }
