@@ -108,7 +108,11 @@ internal sealed class DataFileReader : IDisposable
     }
 
     /// <summary>Reads and decodes one page into <paramref name="output"/>.</summary>
-    public async Task ReadPageAsync(PageInfo page, ColumnAccumulator output, CancellationToken cancellationToken)
+    /// <param name="page">The page.</param>
+    /// <param name="output">Receives the rows.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="rental">Lends the page buffers instead of allocating them; the decoded rows are valid only until it takes them back.</param>
+    public async Task ReadPageAsync(PageInfo page, ColumnAccumulator output, CancellationToken cancellationToken, PageBufferRental? rental = null)
     {
         if (page.Rows > int.MaxValue || (long)output.Length + (long)page.Rows > int.MaxValue)
         {
@@ -123,7 +127,10 @@ internal sealed class DataFileReader : IDisposable
                 throw new LanceFormatException($"A page buffer of {page.BufferSizes[b]} bytes is larger than one Arrow buffer can hold; such pages are not read yet.", Path);
             }
 
-            buffers[b] = await ReadAsync(_handle, (long)page.BufferOffsets[b], (int)page.BufferSizes[b], Path, cancellationToken).ConfigureAwait(false);
+            var size = (int)page.BufferSizes[b];
+            var buffer = rental?.Rent(size) ?? new byte[size];
+            await ReadIntoAsync(_handle, buffer.AsMemory(0, size), (long)page.BufferOffsets[b], Path, cancellationToken).ConfigureAwait(false);
+            buffers[b] = buffer.AsMemory(0, size);
         }
 
         try
@@ -159,18 +166,22 @@ internal sealed class DataFileReader : IDisposable
     private static async Task<byte[]> ReadAsync(SafeFileHandle handle, long offset, int count, string path, CancellationToken cancellationToken)
     {
         var buffer = new byte[count];
+        await ReadIntoAsync(handle, buffer, offset, path, cancellationToken).ConfigureAwait(false);
+        return buffer;
+    }
+
+    private static async Task ReadIntoAsync(SafeFileHandle handle, Memory<byte> buffer, long offset, string path, CancellationToken cancellationToken)
+    {
         var done = 0;
-        while (done < count)
+        while (done < buffer.Length)
         {
-            var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(done), offset + done, cancellationToken).ConfigureAwait(false);
+            var read = await RandomAccess.ReadAsync(handle, buffer[done..], offset + done, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new LanceFormatException($"Unexpected end of file reading {count} bytes at {offset}.", path);
+                throw new LanceFormatException($"Unexpected end of file reading {buffer.Length} bytes at {offset}.", path);
             }
 
             done += read;
         }
-
-        return buffer;
     }
 }

@@ -1,6 +1,8 @@
+using System.Buffers;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Connectomics.Storage.Lance.Encodings;
+using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Schema;
 using Connectomics.Storage.Lance.Table;
 using ArrowSchema = Apache.Arrow.Schema;
@@ -10,9 +12,10 @@ namespace Connectomics.Storage.Lance.Search;
 /// <summary>
 /// Runs one <see cref="VectorQuery"/>. A first pass reads only the vector column and the filtered columns: workers
 /// (one per processor) take batches (pages) from every fragment in turn, compute distances with
-/// <see cref="VectorDistance"/> and keep their own <see cref="NearestCandidates"/>. The workers' candidates are merged,
-/// and a second pass reads the selected columns of just the batches that hold the winners. Memory is bounded by one
-/// batch per worker plus <c>k</c> candidates per worker.
+/// <see cref="VectorDistance"/> and keep their own <see cref="NearestCandidates"/> (with a copy of the vector when the
+/// results include it). The workers' candidates are merged, and a second pass reads the other selected columns of
+/// just the batches that hold the winners. Memory is bounded by one batch per worker plus <c>k</c> candidates per
+/// worker.
 /// </summary>
 internal sealed class ExactSearch(
     LanceTable table,
@@ -23,6 +26,9 @@ internal sealed class ExactSearch(
     IReadOnlyList<ColumnCondition> conditions,
     IReadOnlyList<string> columns)
 {
+    /// <summary>The largest page buffer the search pools (larger ones are allocated).</summary>
+    private const int MaxPooledBuffer = 1 << 30;
+
     public async Task<RecordBatch> RunAsync(CancellationToken cancellationToken)
     {
         var winners = await FindNearestAsync(cancellationToken).ConfigureAwait(false);
@@ -46,12 +52,18 @@ internal sealed class ExactSearch(
             var work = scans.SelectMany((scan, f) => Enumerable.Range(0, scan.BatchCount).Select(b => (Fragment: f, Batch: b))).ToList();
             var next = -1;
 
+            // Page buffers are reused batch after batch rather than allocated for each page: a worker holds one batch
+            // at a time. The pool belongs to this search, so the memory goes when it ends.
+            var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, work.Count));
+            var pool = ArrayPool<byte>.Create(MaxPooledBuffer, workers * 4);
+
             // A failing worker stops the others.
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             async Task<NearestCandidates> WorkAsync()
             {
                 var nearest = new NearestCandidates(limit);
                 var scratch = new float[query.Length];
+                var rental = new PageBufferRental(pool);
                 try
                 {
                     int item;
@@ -60,8 +72,15 @@ internal sealed class ExactSearch(
                         failed.Token.ThrowIfCancellationRequested();
                         var (fragment, batchIndex) = work[item];
                         var scan = scans[fragment];
-                        using var batch = await scan.ReadBatchAsync(batchIndex, failed.Token).ConfigureAwait(false);
-                        ScoreBatch(batch, scan, fragment, batchIndex, conditionColumns, nearest, scratch);
+                        try
+                        {
+                            using var batch = await scan.ReadBatchAsync(batchIndex, failed.Token, rental).ConfigureAwait(false);
+                            ScoreBatch(batch, scan, fragment, batchIndex, conditionColumns, nearest, scratch);
+                        }
+                        finally
+                        {
+                            rental.ReturnAll();
+                        }
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -73,7 +92,6 @@ internal sealed class ExactSearch(
                 return nearest;
             }
 
-            var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, work.Count));
             var running = Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync, cancellationToken)).ToArray();
 
             // A fault outranks the cancellations it caused: the failing worker's exception is the one thrown.
@@ -100,6 +118,7 @@ internal sealed class ExactSearch(
     private void ScoreBatch(
         RecordBatch batch, FragmentScan scan, int fragment, int batchIndex, int[] conditionColumns, NearestCandidates nearest, float[] scratch)
     {
+        var returnsVectors = columns.Contains(vectorColumn);
         var vectors = (FixedSizeListArray)batch.Column(0);
         var values = LanceVectors.Values(vectors);
         var dimension = query.Length;
@@ -122,10 +141,13 @@ internal sealed class ExactSearch(
                 continue;
             }
 
-            var distance = VectorDistance.Compute(metric, values.Slice(r * dimension, dimension), query, scratch);
-            if (!float.IsNaN(distance) && distance <= nearest.Bound)
+            var vector = values.Slice(r * dimension, dimension);
+            var distance = VectorDistance.Compute(metric, vector, query, scratch);
+            var candidate = new SearchCandidate(distance, fragment, batchIndex, start + r, r);
+            if (!float.IsNaN(distance) && nearest.Accepts(candidate))
             {
-                nearest.Offer(new SearchCandidate(distance, fragment, batchIndex, start + r, r));
+                // A selected vector column travels with the candidate, so its (large) pages are not read twice.
+                nearest.Offer(returnsVectors ? candidate with { Vector = vector.ToArray() } : candidate);
             }
         }
     }
@@ -141,19 +163,20 @@ internal sealed class ExactSearch(
 
         var schema = schemaBuilder.Field(new Field(VectorQuery.DistanceColumn, FloatType.Default, true)).Build();
 
-        // Each winner's row, column by column, in winner order.
-        var pieces = fields.Select(_ => new IArrowArray[winners.Count]).ToArray();
-        if (columns.Count > 0)
+        // Each winner's row, column by column, in winner order; the vector column comes from the candidates.
+        var fetched = columns.Where(c => c != vectorColumn).ToList();
+        var pieces = fetched.Select(_ => new IArrowArray[winners.Count]).ToArray();
+        if (fetched.Count > 0)
         {
             foreach (var byFragment in winners.Select((w, i) => (Winner: w, Index: i)).GroupBy(x => x.Winner.Fragment))
             {
-                using var scan = await table.OpenFragmentScanAsync(byFragment.Key, columns, cancellationToken).ConfigureAwait(false);
+                using var scan = await table.OpenFragmentScanAsync(byFragment.Key, fetched, cancellationToken).ConfigureAwait(false);
                 foreach (var byBatch in byFragment.GroupBy(x => x.Winner.Batch))
                 {
                     var batch = await scan.ReadBatchAsync(byBatch.Key, cancellationToken).ConfigureAwait(false);
                     foreach (var (winner, index) in byBatch)
                     {
-                        for (var c = 0; c < fields.Count; c++)
+                        for (var c = 0; c < fetched.Count; c++)
                         {
                             pieces[c][index] = ArrowArrayFactory.Slice(batch.Column(c), winner.RowInBatch, 1);
                         }
@@ -165,11 +188,18 @@ internal sealed class ExactSearch(
         var arrays = new IArrowArray[fields.Count + 1];
         for (var c = 0; c < fields.Count; c++)
         {
-            arrays[c] = pieces[c].Length switch
+            if (fields[c].Name == vectorColumn)
+            {
+                arrays[c] = VectorsOf(winners, (FixedSizeListType)fields[c].DataType);
+                continue;
+            }
+
+            var column = pieces[fetched.IndexOf(fields[c].Name)];
+            arrays[c] = column.Length switch
             {
                 0 => new ColumnAccumulator(LanceSchemaConverter.Describe(fields[c].DataType)!).Build(),
-                1 => pieces[c][0],
-                _ => ArrowArrayConcatenator.Concatenate(pieces[c]),
+                1 => column[0],
+                _ => ArrowArrayConcatenator.Concatenate(column),
             };
         }
 
@@ -181,5 +211,16 @@ internal sealed class ExactSearch(
 
         arrays[^1] = distances.Build();
         return new RecordBatch(schema, arrays, winners.Count);
+    }
+
+    private static FixedSizeListArray VectorsOf(List<SearchCandidate> winners, FixedSizeListType type)
+    {
+        var values = new FloatArray.Builder().Reserve(winners.Count * type.ListSize);
+        foreach (var winner in winners)
+        {
+            values.Append(winner.Vector);
+        }
+
+        return new FixedSizeListArray(new ArrayData(type, winners.Count, 0, 0, [ArrowBuffer.Empty], [values.Build().Data]));
     }
 }

@@ -14,9 +14,10 @@ internal sealed class NearestCandidates
         _heap = new PriorityQueue<SearchCandidate, SearchCandidate>(Math.Min(capacity, 4096), WorstFirst);
     }
 
-    /// <summary>Gets the distance a new candidate must beat (or tie, with an earlier position) to be kept.</summary>
-    public float Bound => _heap.Count < _capacity ? float.PositiveInfinity : _heap.Peek().Distance;
+    /// <summary>Gets whether <see cref="Offer"/> would keep a candidate: the heap has room, or it is nearer than the worst kept.</summary>
+    public bool Accepts(SearchCandidate candidate) => _heap.Count < _capacity || candidate.CompareTo(_heap.Peek()) < 0;
 
+    /// <summary>Keeps a candidate if it is among the nearest so far, dropping the worst kept when full.</summary>
     public void Offer(SearchCandidate candidate)
     {
         if (_heap.Count < _capacity)

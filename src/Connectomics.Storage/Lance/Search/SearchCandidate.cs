@@ -9,6 +9,9 @@ namespace Connectomics.Storage.Lance.Search;
 internal readonly record struct SearchCandidate(float Distance, int Fragment, int Batch, long Row, int RowInBatch)
     : IComparable<SearchCandidate>
 {
+    /// <summary>Gets a copy of the row's vector, when the results include the vector column.</summary>
+    public float[]? Vector { get; init; }
+
     public int CompareTo(SearchCandidate other)
     {
         var byDistance = Distance.CompareTo(other.Distance);

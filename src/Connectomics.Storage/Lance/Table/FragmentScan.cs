@@ -126,7 +126,10 @@ internal sealed class FragmentScan : IDisposable
     }
 
     /// <summary>Reads one batch, every physical row included.</summary>
-    public async Task<RecordBatch> ReadBatchAsync(int batch, CancellationToken cancellationToken)
+    /// <param name="batch">The batch index.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="rental">Lends the page buffers; the batch is valid only until it takes them back.</param>
+    public async Task<RecordBatch> ReadBatchAsync(int batch, CancellationToken cancellationToken, PageBufferRental? rental = null)
     {
         var count = _batchRows[batch];
         var arrays = new IArrowArray[_types.Count];
@@ -144,13 +147,13 @@ internal sealed class FragmentScan : IDisposable
             }
             else if (_aligned)
             {
-                await source.Reader.ReadPageAsync(source.Pages[batch], output, cancellationToken).ConfigureAwait(false);
+                await source.Reader.ReadPageAsync(source.Pages[batch], output, cancellationToken, rental).ConfigureAwait(false);
             }
             else
             {
                 foreach (var page in source.Pages)
                 {
-                    await source.Reader.ReadPageAsync(page, output, cancellationToken).ConfigureAwait(false);
+                    await source.Reader.ReadPageAsync(page, output, cancellationToken, rental).ConfigureAwait(false);
                 }
             }
 

@@ -94,6 +94,7 @@ public sealed class OurSearchMatchesOfficialClientTests : IDisposable
                 var distances = (FloatArray)ours.Column("_distance");
                 Assert.True(theirs.Count > 0, context);
                 Assert.Equal(theirs.Select(h => h.GetProperty("id").GetString()), Enumerable.Range(0, ids.Length).Select(i => ids.GetString(i)));
+                // Relative tolerance 1e-5; for distances under 1 in magnitude (dot distances pass through 0) it is absolute.
                 for (var i = 0; i < theirs.Count; i++)
                 {
                     var d = theirs[i].GetProperty("d").GetDouble();

@@ -175,6 +175,8 @@ public sealed class VectorQueryTests : IDisposable
         Assert.True(table.FragmentCount > 5);
         Assert.Equal(Enumerable.Range(0, 12).Select(i => $"id_{2 * i}"), Ids(result));
         Assert.All(Distances(result), d => Assert.Equal(0f, d));
+        var vectors = (FixedSizeListArray)result.Column("vector");
+        Assert.All(Enumerable.Range(0, 12), i => Assert.Equal([1f, 2f, 3f, 4f], LanceVectors.Get(vectors, i).ToArray()));
     }
 
     [Fact]
