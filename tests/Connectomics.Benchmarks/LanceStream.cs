@@ -53,6 +53,10 @@ internal static class LanceStream
         try
         {
             long logicalBytes = 0;
+            long generatorTicks = 0;
+            long writeTicks = 0;
+            long completeTicks;
+            var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             var options = new LanceWriteOptions { MaxRowsPerFragment = fragmentRows };
             await using (var writer = await LanceTableWriter.OpenAsync(tablePath, schema, options))
@@ -61,9 +65,13 @@ internal static class LanceStream
                 for (long first = 0; first < rows; first += batchRows)
                 {
                     var count = (int)Math.Min(batchRows, rows - first);
+                    var generating = Stopwatch.GetTimestamp();
                     var batch = MakeBatch(schema, vectorType, first, count, dim, pool, out var idBytes);
                     logicalBytes += idBytes + (4L * dim * count);
+                    var writing = Stopwatch.GetTimestamp();
+                    generatorTicks += writing - generating;
                     await writer.WriteAsync(batch);
+                    writeTicks += Stopwatch.GetTimestamp() - writing;
                     if ((first / batchRows) % 100 == 0)
                     {
                         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -71,10 +79,13 @@ internal static class LanceStream
                     }
                 }
 
+                var completing = Stopwatch.GetTimestamp();
                 await writer.CompleteAsync();
+                completeTicks = Stopwatch.GetTimestamp() - completing;
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
             var peak = ProcessStats.StatusMiB("VmHWM");
             var onDisk = Directory.EnumerateFiles(tablePath, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
@@ -86,7 +97,7 @@ internal static class LanceStream
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rows\t{rows}\ndim\t{dim}\nseconds\t{seconds:F1}\nrows_per_s\t{rows / seconds:F0}\nMB_per_s\t{logicalBytes / 1e6 / seconds:F1}\nlogical_GB\t{logicalBytes / 1e9:F2}\non_disk_GB\t{onDisk / 1e9:F2}\npeak_rss_mib\t{peak:F0}\nfragments\t{table.FragmentCount}\nmanifest_rows\t{table.RowCount}\nscanned_rows\t{scanned}"));
+                $"rows\t{rows}\ndim\t{dim}\nseconds\t{seconds:F1}\n  generator_s\t{Seconds(generatorTicks):F1}\n  write_s\t{Seconds(writeTicks):F1}\n  complete_s\t{Seconds(completeTicks):F1}\ncpu_s\t{cpuSeconds:F1}\nrows_per_s\t{rows / seconds:F0}\nMB_per_s\t{logicalBytes / 1e6 / seconds:F1}\nlogical_GB\t{logicalBytes / 1e9:F2}\non_disk_GB\t{onDisk / 1e9:F2}\npeak_rss_mib\t{peak:F0}\nfragments\t{table.FragmentCount}\nmanifest_rows\t{table.RowCount}\nscanned_rows\t{scanned}"));
             if (table.RowCount != rows || scanned != rows)
             {
                 Console.Error.WriteLine($"Row count mismatch: wrote {rows}, manifest {table.RowCount}, scan {scanned}.");
@@ -105,6 +116,8 @@ internal static class LanceStream
     }
 
     private const int PoolVectors = 1031;
+
+    private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
     private static float[] RandomPool(int dim)
     {

@@ -87,7 +87,7 @@ internal static class ParquetRss
         return 0;
     }
 
-    /// <summary>Reads a file to the end as the pipeline would (records with metadata) and prints rows, seconds, VmHWM.</summary>
+    /// <summary>Reads a file to the end as the pipeline would (records with metadata) and prints rows, seconds, VmHWM (MiB), residues.</summary>
     private static async Task<int> ReadToEnd(string path)
     {
         var source = new ParquetSequenceSource(new ParquetSequenceSourceOptions
@@ -108,8 +108,7 @@ internal static class ParquetRss
         }
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{residues} residues"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows}\t{seconds:R}\t{ProcessStats.StatusMiB("VmHWM"):F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rows}\t{seconds:R}\t{ProcessStats.StatusMiB("VmHWM"):F1}\t{residues}"));
         return 0;
     }
 }
