@@ -57,9 +57,12 @@ internal static class LanceWriteSideBySide
           const struct = arrow.makeData({ type: new arrow.Struct(fields), length: rows, nullCount: 0, children });
           const table = new arrow.Table(schema, [new arrow.RecordBatch(schema, struct)]);
           const db = await lancedb.connect(dir);
+          const cpu0 = process.cpuUsage();
           const started = process.hrtime.bigint();
           const t = await db.createTable(name, table, { mode: 'create' });
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const cpu1 = process.cpuUsage(cpu0);
+          const cpu = (cpu1.user + cpu1.system) / 1e6;
           const count = await t.countRows();
           // The same write again in its two stages, to see where the time goes: the client's own conversion of
           // the table to an Arrow IPC buffer (in JavaScript), then the native write of that buffer.
@@ -69,7 +72,7 @@ internal static class LanceWriteSideBySide
           const t2 = process.hrtime.bigint();
           await db.inner.createTable(name + '-native', buf, 'create', [], undefined);
           const t3 = process.hrtime.bigint();
-          process.stdout.write(JSON.stringify({ seconds, count, ipc: Number(t2 - t1) / 1e9, native: Number(t3 - t2) / 1e9 }) + '\n');
+          process.stdout.write(JSON.stringify({ seconds, cpu, count, ipc: Number(t2 - t1) / 1e9, native: Number(t3 - t2) / 1e9 }) + '\n');
         }
         main().catch(e => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
         """;
@@ -108,7 +111,7 @@ internal static class LanceWriteSideBySide
             var batch = ReadRows(dataFile);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"# {rows} rows × (id, int64, float32[{dim}]) = {logicalBytes / 1e6:F1} MB logical; lancedb {LanceDbVersion} (node {ProcessStats.Run("node", ["--version"]).Trim()})"));
-            Console.WriteLine("round\tside\tseconds\tMB_per_s");
+            Console.WriteLine("round\tside\tseconds\tMB_per_s\tcpu_s");
             var ours = new List<double>();
             var theirs = new List<double>();
             var native = new List<double>();
@@ -116,8 +119,10 @@ internal static class LanceWriteSideBySide
             {
                 // Round 0 warms both sides up (JIT, page cache, node's module load) and is not counted.
                 var label = round == 0 ? "warm-up" : round.ToString(CultureInfo.InvariantCulture);
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var ourSeconds = await WriteOurs(Path.Combine(directory, $"ours-{round}.lance"), batch);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}\tLanceTableWriter\t{ourSeconds:F3}\t{logicalBytes / 1e6 / ourSeconds:F1}"));
+                var ourCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}\tLanceTableWriter\t{ourSeconds:F3}\t{logicalBytes / 1e6 / ourSeconds:F1}\t{ourCpu:F2}"));
                 var ourTable = await LanceTable.OpenAsync(Path.Combine(directory, $"ours-{round}.lance"));
                 Check(ourTable.RowCount == rows, $"our table has {ourTable.RowCount} rows");
                 var ourBytes = DirectoryBytes(Path.Combine(directory, $"ours-{round}.lance"));
@@ -126,6 +131,7 @@ internal static class LanceWriteSideBySide
                 var output = ProcessStats.Run("node", [scriptFile, dataFile, directory, $"theirs-{round}"], directory, ("LANCE_NODE_MODULES", modules));
                 using var json = System.Text.Json.JsonDocument.Parse(output);
                 var theirSeconds = json.RootElement.GetProperty("seconds").GetDouble();
+                var theirCpu = json.RootElement.GetProperty("cpu").GetDouble();
                 var ipcSeconds = json.RootElement.GetProperty("ipc").GetDouble();
                 var nativeSeconds = json.RootElement.GetProperty("native").GetDouble();
                 Check(json.RootElement.GetProperty("count").GetInt64() == rows, "the client's table has the wrong row count");
@@ -137,7 +143,7 @@ internal static class LanceWriteSideBySide
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# table size on disk: ours {ourBytes / 1e6:F1} MB, lancedb {theirBytes / 1e6:F1} MB (both format 2.1)"));
                 }
 
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}\tlancedb (node)\t{theirSeconds:F3}\t{logicalBytes / 1e6 / theirSeconds:F1}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}\tlancedb (node)\t{theirSeconds:F3}\t{logicalBytes / 1e6 / theirSeconds:F1}\t{theirCpu:F2}"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{label}\t  stages: to IPC (JS) {ipcSeconds:F3} s, native write {nativeSeconds:F3} s = {logicalBytes / 1e6 / nativeSeconds:F1} MB/s"));
                 Directory.Delete(Path.Combine(directory, $"theirs-{round}.lance"), recursive: true);
