@@ -4,7 +4,8 @@ using Connectomics.Gpu.Runtime;
 
 // `side-by-side ...` prints JSON timings for tools/bench/compare_with_pytorch.py, `memory-soak ...` resident memory
 // over a long stream of reads, `padding ...` the batcher's padding share, `search-side-by-side ...` exact vector search
-// against the official LanceDB client; anything else goes to BenchmarkDotNet.
+// against the official LanceDB client, `parquet-rss ...`, `lance-write-side-by-side ...` and `lance-stream ...` the
+// storage measurements; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
@@ -23,6 +24,21 @@ if (args.Length > 0 && args[0] == "search-side-by-side")
 if (args.Length > 0 && args[0] == "memory-soak")
 {
     return await MemorySoak.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "parquet-rss")
+{
+    return await ParquetRss.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "lance-write-side-by-side")
+{
+    return await LanceWriteSideBySide.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "lance-stream")
+{
+    return await LanceStream.Run(args[1..]);
 }
 
 // In-process unless told otherwise: the benchmarks share this process's libtorch instead of building a copy of it

@@ -249,15 +249,11 @@ public sealed class LanceTableWriter : IAsyncDisposable
             return;
         }
 
-        var page = _pending.Count == 1
-            ? _pending[0]
-            : new RecordBatch(
-                _pending[0].Schema,
-                Enumerable.Range(0, _pending[0].ColumnCount).Select(c => ArrowArrayConcatenator.Concatenate([.. _pending.Select(b => b.Column(c))])),
-                (int)_pendingRows);
+        // The data file writer combines the batches into one page, copying only the columns that need it.
+        RecordBatch[] parts = [.. _pending];
         _pending.Clear();
         _pendingRows = 0;
-        await _file!.WriteAsync(page, cancellationToken).ConfigureAwait(false);
+        await _file!.WriteAsync(parts, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask CloseFileAsync(CancellationToken cancellationToken)

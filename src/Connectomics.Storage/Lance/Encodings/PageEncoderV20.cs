@@ -24,6 +24,34 @@ internal static class PageEncoderV20
         return new EncodedPage(buffers, EncodingMessages.Any(EncodingMessages.ArrayEncodingUrl, encoding), data.Length);
     }
 
+    /// <summary>
+    /// Encodes consecutive arrays as one page without concatenating them, for vector columns without null rows:
+    /// the page's one buffer is then the arrays' item bytes back to back, exactly what encoding their concatenation
+    /// gives. Returns null for every other case; the caller concatenates.
+    /// </summary>
+    public static EncodedPage? TryEncodeParts(IReadOnlyList<IArrowArray> parts, ColumnType type)
+    {
+        if (type.Kind != ColumnKind.FixedSizeList || parts.Any(p => ArrowColumnData.HasNulls(p.Data)))
+        {
+            return null;
+        }
+
+        var pieces = new ReadOnlyMemory<byte>[parts.Count];
+        long rows = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (ArrowColumnData.HasNullItemsInValidRows(parts[i].Data, type.Dimension))
+            {
+                throw new ArgumentException("Fixed-size list columns may have null rows but no null items inside a valid row.");
+            }
+
+            pieces[i] = ArrowColumnData.ListItems(parts[i].Data, type.Dimension, type.ByteWidth);
+            rows += parts[i].Length;
+        }
+
+        return new EncodedPage([pieces], EncodingMessages.Any(EncodingMessages.ArrayEncodingUrl, NoNulls(FixedSizeListMessage(type, hasNulls: false))), rows);
+    }
+
     private static byte[] EncodePrimitive(ArrayData data, ColumnType type, List<ReadOnlyMemory<byte>> buffers)
     {
         var bits = type.Kind == ColumnKind.Boolean ? 1 : type.ByteWidth * 8;
@@ -59,13 +87,15 @@ internal static class PageEncoderV20
         }
 
         buffers.Add(items);
-        var list = Message(w => w.WriteMessage(3, l =>
-        {
-            l.WriteUInt64(1, (ulong)type.Dimension);
-            l.WriteBytesPresent(2, NoNulls(Flat(type.ByteWidth * 8, hasNulls ? 1 : 0)));
-        }));
+        var list = FixedSizeListMessage(type, hasNulls);
         return hasNulls ? SomeNulls(Flat(1, 0), list) : NoNulls(list);
     }
+
+    private static byte[] FixedSizeListMessage(ColumnType type, bool hasNulls) => Message(w => w.WriteMessage(3, l =>
+    {
+        l.WriteUInt64(1, (ulong)type.Dimension);
+        l.WriteBytesPresent(2, NoNulls(Flat(type.ByteWidth * 8, hasNulls ? 1 : 0)));
+    }));
 
     private static byte[] EncodeBinary(ArrayData data, ColumnType type, List<ReadOnlyMemory<byte>> buffers)
     {

@@ -74,22 +74,50 @@ internal static class PageEncoderV21
         return Page([chunkTable, chunks], layout, n);
     }
 
-    private static EncodedPage FullZip(ArrayData data, ColumnType type, int valueWidth)
+    /// <summary>
+    /// Encodes consecutive arrays as one page without concatenating them, when the page takes the full-zip layout
+    /// (wide vectors, no null rows): the page's value buffer is then the arrays' item bytes back to back, exactly
+    /// what encoding their concatenation gives. Returns null for every other case; the caller concatenates.
+    /// </summary>
+    public static EncodedPage? TryEncodeParts(IReadOnlyList<IArrowArray> parts, ColumnType type)
     {
-        var layout = Message(w => w.WriteMessage(3, z =>
+        var valueWidth = type.ByteWidth * type.Dimension;
+        if (type.Kind != ColumnKind.FixedSizeList || valueWidth < FullZipThresholdBytes || parts.Any(p => ArrowColumnData.HasNulls(p.Data)))
         {
-            z.WriteUInt64(3, (ulong)valueWidth * 8);
-            z.WriteUInt64(5, (ulong)data.Length);
-            z.WriteUInt64(6, (ulong)data.Length);
-            z.WriteMessage(7, c => c.WriteMessage(11, l =>
+            return null;
+        }
+
+        var pieces = new ReadOnlyMemory<byte>[parts.Count];
+        long rows = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (ArrowColumnData.HasNullItemsInValidRows(parts[i].Data, type.Dimension))
             {
-                l.WriteUInt64(1, (ulong)type.Dimension);
-                l.WriteBytesPresent(2, Flat(type.ByteWidth * 8));
-            }));
-            z.WritePackedInt32(8, [AllValidItem]);
-        }));
-        return Page([ArrowColumnData.ListItems(data, type.Dimension, type.ByteWidth)], layout, data.Length);
+                throw new ArgumentException("Fixed-size list columns may have null rows but no null items inside a valid row.");
+            }
+
+            pieces[i] = ArrowColumnData.ListItems(parts[i].Data, type.Dimension, type.ByteWidth);
+            rows += parts[i].Length;
+        }
+
+        return new EncodedPage([pieces], EncodingMessages.Any(EncodingMessages.PageLayoutUrl, FullZipLayout(type, valueWidth, rows)), rows);
     }
+
+    private static EncodedPage FullZip(ArrayData data, ColumnType type, int valueWidth) =>
+        Page([ArrowColumnData.ListItems(data, type.Dimension, type.ByteWidth)], FullZipLayout(type, valueWidth, data.Length), data.Length);
+
+    private static byte[] FullZipLayout(ColumnType type, int valueWidth, long rows) => Message(w => w.WriteMessage(3, z =>
+    {
+        z.WriteUInt64(3, (ulong)valueWidth * 8);
+        z.WriteUInt64(5, (ulong)rows);
+        z.WriteUInt64(6, (ulong)rows);
+        z.WriteMessage(7, c => c.WriteMessage(11, l =>
+        {
+            l.WriteUInt64(1, (ulong)type.Dimension);
+            l.WriteBytesPresent(2, Flat(type.ByteWidth * 8));
+        }));
+        z.WritePackedInt32(8, [AllValidItem]);
+    }));
 
     private static (byte[] ChunkTable, byte[] Chunks) BuildChunks(ArrayData data, ColumnType type, int valueWidth, bool hasNulls)
     {

@@ -43,27 +43,39 @@ internal sealed class DataFileWriter
     public (uint Major, uint Minor) ManifestVersion => _version == LanceDataStorageVersion.V2_0 ? (2u, 0u) : (2u, 1u);
 
     /// <summary>Appends a batch whose columns are in field order.</summary>
-    public async ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken) => WriteAsync([batch], cancellationToken);
+
+    /// <summary>
+    /// Appends consecutive batches (columns in field order) as one page per column. Vector columns without null
+    /// rows are written from the batches' own buffers; other columns are concatenated first. The bytes are those
+    /// of writing the concatenated batch.
+    /// </summary>
+    public async ValueTask WriteAsync(IReadOnlyList<RecordBatch> parts, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        if (batch.Length == 0)
+        var length = parts.Sum(p => (long)p.Length);
+        if (length == 0)
         {
             return;
         }
 
         for (var c = 0; c < _fields.Count; c++)
         {
-            var page = _version == LanceDataStorageVersion.V2_0
-                ? PageEncoderV20.Encode(batch.Column(c), _types[c])
-                : PageEncoderV21.Encode(batch.Column(c), _types[c]);
-            var offsets = new List<ulong>(page.Buffers.Count);
-            var sizes = new List<ulong>(page.Buffers.Count);
-            foreach (var buffer in page.Buffers)
+            var page = Encode(parts, c);
+            var offsets = new List<ulong>(page.BufferPieces.Count);
+            var sizes = new List<ulong>(page.BufferPieces.Count);
+            foreach (var pieces in page.BufferPieces)
             {
                 await AlignAsync(cancellationToken).ConfigureAwait(false);
                 offsets.Add((ulong)_position);
-                sizes.Add((ulong)buffer.Length);
-                await WriteRawAsync(buffer, cancellationToken).ConfigureAwait(false);
+                var size = 0L;
+                foreach (var piece in pieces)
+                {
+                    await WriteRawAsync(piece, cancellationToken).ConfigureAwait(false);
+                    size += piece.Length;
+                }
+
+                sizes.Add((ulong)size);
             }
 
             var rows = Rows;
@@ -77,7 +89,7 @@ internal sealed class DataFileWriter
             });
         }
 
-        Rows += batch.Length;
+        Rows += length;
     }
 
     /// <summary>Writes the metadata and footer; returns the file size.</summary>
@@ -135,6 +147,22 @@ internal sealed class DataFileWriter
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return _position;
     }
+
+    private EncodedPage Encode(IReadOnlyList<RecordBatch> parts, int column)
+    {
+        var type = _types[column];
+        if (parts.Count == 1)
+        {
+            return Encode(parts[0].Column(column), type);
+        }
+
+        var arrays = parts.Select(p => p.Column(column)).ToArray();
+        var page = _version == LanceDataStorageVersion.V2_0 ? PageEncoderV20.TryEncodeParts(arrays, type) : PageEncoderV21.TryEncodeParts(arrays, type);
+        return page ?? Encode(ArrowArrayConcatenator.Concatenate(arrays), type);
+    }
+
+    private EncodedPage Encode(IArrowArray array, ColumnType type) =>
+        _version == LanceDataStorageVersion.V2_0 ? PageEncoderV20.Encode(array, type) : PageEncoderV21.Encode(array, type);
 
     private async ValueTask AlignAsync(CancellationToken cancellationToken)
     {
