@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Apache.Arrow;
-using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
 using Connectomics.Storage.Lance.Search;
@@ -127,15 +125,12 @@ public sealed class LanceTable
     /// <summary>Opens the batches of one fragment (by its index in scan order) for the given columns.</summary>
     internal Task<FragmentScan> OpenFragmentScanAsync(int fragment, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
-        var fields = columns.Select(name => _fields.Find(f => f.Name == name)
-            ?? throw new ArgumentException($"The table has no column '{name}'.", nameof(columns))).ToList();
-        var schemaBuilder = new ArrowSchema.Builder();
-        foreach (var name in columns)
+        var selected = columns.Select(name =>
         {
-            schemaBuilder.Field(Schema.FieldsList.First(f => f.Name == name));
-        }
-
-        return FragmentScan.OpenAsync(TablePath, _manifest.Manifest.Fragments[fragment], fields, schemaBuilder.Build(), cancellationToken);
+            var index = _fields.FindIndex(f => f.Name == name);
+            return index >= 0 ? index : throw new ArgumentException($"The table has no column '{name}'.", nameof(columns));
+        }).ToList();
+        return OpenFragmentScanAsync(_manifest.Manifest.Fragments[fragment], selected, cancellationToken);
     }
 
     private static LanceTable Create(string tablePath, LoadedManifest manifest)
@@ -146,129 +141,44 @@ public sealed class LanceTable
 
     private async IAsyncEnumerable<RecordBatch> ScanCoreAsync(List<int> selected, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var fieldList = selected.Select(i => _fields[i]).ToList();
+        foreach (var fragment in _manifest.Manifest.Fragments)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scan = await OpenFragmentScanAsync(fragment, selected, cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < scan.BatchCount; k++)
+            {
+                var batch = await scan.ReadBatchAsync(k, cancellationToken).ConfigureAwait(false);
+                if (scan.HasDeletions)
+                {
+                    batch = RemoveRows(batch, scan, scan.BatchStart(k));
+                }
+
+                if (batch.Length > 0)
+                {
+                    yield return batch;
+                }
+            }
+        }
+    }
+
+    private Task<FragmentScan> OpenFragmentScanAsync(FragmentInfo fragment, List<int> selected, CancellationToken cancellationToken)
+    {
         var schemaBuilder = new ArrowSchema.Builder();
         foreach (var i in selected)
         {
             schemaBuilder.Field(Schema.FieldsList[i]);
         }
 
-        var schema = schemaBuilder.Build();
-        var types = fieldList.Select(f => LanceSchemaConverter.Describe(LanceSchemaConverter.ToArrowField(f).DataType)!).ToList();
-        foreach (var fragment in _manifest.Manifest.Fragments)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var readers = new Dictionary<string, DataFileReader>(StringComparer.Ordinal);
-            try
-            {
-                var rows = (long)fragment.PhysicalRows;
-                var sources = new (DataFileReader Reader, List<PageInfo> Pages)?[fieldList.Count];
-                for (var i = 0; i < fieldList.Count; i++)
-                {
-                    foreach (var file in fragment.Files)
-                    {
-                        var at = file.Fields.IndexOf(fieldList[i].Id);
-                        if (at < 0)
-                        {
-                            continue;
-                        }
-
-                        var path = TableLayout.DataFilePath(TablePath, file.Path);
-                        if (!readers.TryGetValue(path, out var reader))
-                        {
-                            reader = await DataFileReader.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-                            readers.Add(path, reader);
-                        }
-
-                        var column = at < file.ColumnIndices.Count ? file.ColumnIndices[at] : at;
-                        var pages = await reader.ReadPagesAsync(column, cancellationToken).ConfigureAwait(false);
-                        var total = pages.Sum(p => (long)p.Rows);
-                        if (total != rows)
-                        {
-                            throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"Column {column} holds {total} rows; the fragment has {rows}."), path);
-                        }
-
-                        sources[i] = (reader, pages);
-                        break;
-                    }
-                }
-
-                var deleted = fragment.DeletionFile is { NumDeletedRows: > 0 }
-                    ? await DeletionVector.ReadAsync(TablePath, fragment, cancellationToken).ConfigureAwait(false)
-                    : null;
-
-                // One batch per page when every selected column is paged alike (as this library and Lance write
-                // files); otherwise one batch for the fragment.
-                var stored = sources.Where(s => s is not null).Select(s => s!.Value.Pages).ToList();
-                var aligned = stored.Count > 0 && stored.All(p => p.Count == stored[0].Count && p.Select(x => x.Rows).SequenceEqual(stored[0].Select(x => x.Rows)));
-                var batchRows = aligned ? stored[0].Select(p => (long)p.Rows).ToList() : [rows];
-                long start = 0;
-                for (var k = 0; k < batchRows.Count; k++)
-                {
-                    var count = batchRows[k];
-                    if (count > int.MaxValue)
-                    {
-                        throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"A batch of {count} rows is larger than one Arrow array can hold."), TablePath);
-                    }
-
-                    var arrays = new IArrowArray[fieldList.Count];
-                    for (var i = 0; i < fieldList.Count; i++)
-                    {
-                        var output = new Encodings.ColumnAccumulator(types[i]);
-                        if (sources[i] is not { } source)
-                        {
-                            for (var r = 0; r < count; r++)
-                            {
-                                output.AppendValidity(false);
-                            }
-
-                            output.AppendZeros((int)count);
-                        }
-                        else if (aligned)
-                        {
-                            await source.Reader.ReadPageAsync(source.Pages[k], output, cancellationToken).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            foreach (var page in source.Pages)
-                            {
-                                await source.Reader.ReadPageAsync(page, output, cancellationToken).ConfigureAwait(false);
-                            }
-                        }
-
-                        arrays[i] = output.Build();
-                    }
-
-                    var batch = new RecordBatch(schema, arrays, (int)count);
-                    if (deleted is not null)
-                    {
-                        batch = RemoveRows(batch, deleted, start);
-                    }
-
-                    start += count;
-                    if (batch.Length > 0)
-                    {
-                        yield return batch;
-                    }
-                }
-            }
-            finally
-            {
-                foreach (var reader in readers.Values)
-                {
-                    reader.Dispose();
-                }
-            }
-        }
+        return FragmentScan.OpenAsync(TablePath, fragment, [.. selected.Select(i => _fields[i])], schemaBuilder.Build(), cancellationToken);
     }
 
-    private static RecordBatch RemoveRows(RecordBatch batch, HashSet<uint> deleted, long firstRow)
+    private static RecordBatch RemoveRows(RecordBatch batch, FragmentScan scan, long firstRow)
     {
         var runs = new List<(int Start, int Length)>();
         var start = -1;
         for (var r = 0; r <= batch.Length; r++)
         {
-            var keep = r < batch.Length && !deleted.Contains((uint)(firstRow + r));
+            var keep = r < batch.Length && !scan.IsDeleted(firstRow + r);
             if (keep && start < 0)
             {
                 start = r;

@@ -58,6 +58,9 @@ internal sealed class FragmentScan : IDisposable
     /// <summary>Gets the fragment row offset of a batch's first row.</summary>
     public long BatchStart(int batch) => _batchStarts[batch];
 
+    /// <summary>Gets whether the fragment has deleted rows.</summary>
+    public bool HasDeletions => _deleted is { Count: > 0 };
+
     /// <summary>Gets whether the row at a fragment offset is deleted.</summary>
     public bool IsDeleted(long row) => _deleted is not null && _deleted.Contains((uint)row);
 
@@ -106,9 +109,9 @@ internal sealed class FragmentScan : IDisposable
             var stored = sources.Where(s => s is not null).Select(s => s!.Value.Pages).ToList();
             var aligned = stored.Count > 0 && stored.All(p => p.Count == stored[0].Count && p.Select(x => x.Rows).SequenceEqual(stored[0].Select(x => x.Rows)));
             var batchRows = aligned ? stored[0].Select(p => (long)p.Rows).ToList() : [rows];
-            if (batchRows.Any(count => count > int.MaxValue))
+            if (batchRows.FirstOrDefault(count => count > int.MaxValue) is > 0 and var oversized)
             {
-                throw new LanceFormatException("A batch is larger than one Arrow array can hold.", tablePath);
+                throw new LanceFormatException(string.Create(CultureInfo.InvariantCulture, $"A batch of {oversized} rows is larger than one Arrow array can hold."), tablePath);
             }
 
             var types = fields.Select(f => LanceSchemaConverter.Describe(LanceSchemaConverter.ToArrowField(f).DataType)!).ToList();
