@@ -23,11 +23,12 @@ var upperCase = new Option<bool>("--upper-case") { Description = "Upper-case rea
 var strict = new Option<bool>("--strict") { Description = "Reject characters other than A, C, G, T and N." };
 var precision = new Option<ComputePrecision>("--precision") { Description = "Number format of the projections on CUDA: float32, bfloat16 or float16 (the CPU always uses float32).", DefaultValueFactory = _ => ComputePrecision.Float32 };
 var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch." };
+var cpuWorkers = new Option<int?>("--cpu-workers") { Description = "Batches the CPU computes at once, each with an equal share of the threads (default: one per thread when MKL dispatches on CPU features, else one)." };
 var verbose = new Option<bool>("--verbose") { Description = "Log batching and device details." };
 
 var root = new RootCommand("Embeds DNA reads with a Nucleotide Transformer (TorchSharp, CPU or CUDA).")
 {
-    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, precision, threads, verbose,
+    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, precision, threads, cpuWorkers, verbose,
 };
 
 root.SetAction(async (parsed, cancellationToken) =>
@@ -47,6 +48,7 @@ root.SetAction(async (parsed, cancellationToken) =>
                 o.Normalize = parsed.GetValue(normalize);
                 o.LongSequences = parsed.GetValue(longReads);
                 o.CpuThreads = parsed.GetValue(threads);
+                o.CpuWorkers = parsed.GetValue(cpuWorkers);
                 o.CudaPrecision = parsed.GetValue(precision);
                 o.Tokenizer.UpperCaseFirst = parsed.GetValue(upperCase);
                 o.Tokenizer.StrictNucleotides = parsed.GetValue(strict);
@@ -57,7 +59,7 @@ root.SetAction(async (parsed, cancellationToken) =>
         var loading = Stopwatch.GetTimestamp();
         using var embedder = builder.Build();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {embedder.Name}: {embedder.Dimension}-dim, {embedder.Config.NumHiddenLayers} layers, on {string.Join(",", embedder.Devices)} (ready in {Stopwatch.GetElapsedTime(loading).TotalSeconds:F1} s)"));
+            $"model {embedder.Name}: {embedder.Dimension}-dim, {embedder.Config.NumHiddenLayers} layers, on {string.Join(",", embedder.Devices)}{(embedder.CpuWorkers > 1 ? $" ({embedder.CpuWorkers} CPU workers)" : string.Empty)} (ready in {Stopwatch.GetElapsedTime(loading).TotalSeconds:F1} s)"));
         foreach (var d in embedder.Devices)
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {d}: {d.Name ?? "unknown"}{(d.TotalMemoryBytes is long m ? $", {m / (1024.0 * 1024 * 1024):F1} GiB" : string.Empty)}"));

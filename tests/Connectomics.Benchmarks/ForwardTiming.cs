@@ -22,7 +22,7 @@ internal static class ForwardTiming
     {
         var configs = new List<string>();
         var batches = new List<int>();
-        int iters = 10, warmup = 3, threads = 2;
+        int iters = 10, warmup = 3, threads = 2, workers = 1;
         var attention = AttentionImplementation.ScaledDotProduct;
         for (var i = 0; i < args.Length; i++)
         {
@@ -33,6 +33,7 @@ internal static class ForwardTiming
                 case "--iters": iters = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--attention": attention = Enum.Parse<AttentionImplementation>(args[++i], ignoreCase: true); break;
                 case "--json": break;
                 case "--mallopt": NativeHeapTuning.Apply(); break;
@@ -40,20 +41,25 @@ internal static class ForwardTiming
             }
         }
 
-        TorchNativeRuntime.EnsureLoaded();
+        if (workers < 1 || workers > threads)
+        {
+            throw new ArgumentException("--workers must be between 1 and --threads.");
+        }
+
+        var status = TorchNativeRuntime.EnsureLoaded();
         torch.set_num_threads(threads);
         foreach (var config in configs.Count > 0 ? configs : ["tiny", "v2-50m"])
         {
             foreach (var batch in batches.Count > 0 ? batches : [8, 32])
             {
-                Console.WriteLine(JsonSerializer.Serialize(Measure(config, batch, iters, warmup, threads, attention)));
+                Console.WriteLine(JsonSerializer.Serialize(Measure(config, batch, iters, warmup, threads, workers, attention, status.MklDispatch)));
             }
         }
 
         return 0;
     }
 
-    private static Dictionary<string, object> Measure(string name, int batch, int iters, int warmup, int threads, AttentionImplementation attention)
+    private static Dictionary<string, object> Measure(string name, int batch, int iters, int warmup, int threads, int workers, AttentionImplementation attention, string? mklDispatch)
     {
         using var model = new EsmEncoderModel(NucleotideTransformerPresets.Get(name), attention);
         model.InitializeWeights(0);
@@ -65,14 +71,53 @@ internal static class ForwardTiming
             .ToArray();
 
         var times = new List<double>();
-        for (var i = 0; i < warmup + iters; i++)
+        if (workers == 1)
         {
-            var started = Stopwatch.GetTimestamp();
-            BatchEncoder.EncodeAndPool(model, torch.CPU, windows, EmbeddingPooling.Mean);
-            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (i >= warmup)
+            for (var i = 0; i < warmup + iters; i++)
             {
-                times.Add(ms);
+                var started = Stopwatch.GetTimestamp();
+                BatchEncoder.EncodeAndPool(model, torch.CPU, windows, EmbeddingPooling.Mean);
+                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (i >= warmup)
+                {
+                    times.Add(ms);
+                }
+            }
+        }
+        else
+        {
+            // The engine's CPU workers: each thread runs its own batch through the shared model with threads / workers
+            // libtorch threads; an iteration ends when every worker has finished one batch.
+            using var barrier = new Barrier(workers + 1);
+            var pool = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
+            {
+                torch.set_num_threads(threads / workers);
+                for (var i = 0; i < warmup + iters; i++)
+                {
+                    barrier.SignalAndWait();
+                    BatchEncoder.EncodeAndPool(model, torch.CPU, windows, EmbeddingPooling.Mean);
+                    barrier.SignalAndWait();
+                }
+            })).ToArray();
+            foreach (var thread in pool)
+            {
+                thread.Start();
+            }
+
+            for (var i = 0; i < warmup + iters; i++)
+            {
+                barrier.SignalAndWait();
+                var started = Stopwatch.GetTimestamp();
+                barrier.SignalAndWait();
+                if (i >= warmup)
+                {
+                    times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
+            foreach (var thread in pool)
+            {
+                thread.Join();
             }
         }
 
@@ -84,11 +129,13 @@ internal static class ForwardTiming
             ["config"] = name,
             ["batch"] = batch,
             ["threads"] = threads,
+            ["workers"] = workers,
+            ["mkl_dispatch"] = mklDispatch ?? "unknown",
             ["attention"] = attention.ToString(),
             ["mallopt"] = NativeHeapTuning.IsApplied,
             ["median_ms"] = Math.Round(median, 3),
-            ["seq_per_s"] = Math.Round(batch / (median / 1000), 3),
-            ["tokens_per_s"] = Math.Round(batch * Tokens / (median / 1000), 1),
+            ["seq_per_s"] = Math.Round(workers * batch / (median / 1000), 3),
+            ["tokens_per_s"] = Math.Round(workers * batch * Tokens / (median / 1000), 1),
         };
     }
 }

@@ -11,6 +11,10 @@ Run from the repository root (needs the .NET SDK, Debian's python3-torch and lib
 
     python3 tools/bench/compare_with_pytorch.py --config tiny v2-50m --batch 8 32 --rounds 3
 
+``--workers 1 2`` also measures both sides with two batches at once, each on its own thread with half the threads
+(the engine's CPU workers); ``--mkl-dispatch cpu-features`` lets MKL pick its AVX2/AVX-512 kernels on AMD processors
+on the TorchSharp side (CONNECTOMICS_MKL_VENDOR_DISPATCH).
+
 PyTorch runs under /usr/bin/python3 with LD_LIBRARY_PATH pointing at the OpenMP build of OpenBLAS and
 OPENBLAS_CORETYPE removed, its fastest configuration on these machines (shared performance notes).
 """
@@ -47,6 +51,11 @@ def main() -> None:
     parser.add_argument("--iters", type=int, default=5, help="timed iterations inside each run (default 5)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed iterations inside each run (default 2)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", nargs="+", type=int, default=[1],
+                        help="batches computed at once on both sides, each on its own thread with threads/workers "
+                             "intra-op threads (default 1)")
+    parser.add_argument("--mkl-dispatch", choices=["keep", "cpu-features"], default=None,
+                        help="CONNECTOMICS_MKL_VENDOR_DISPATCH for the TorchSharp side (default: inherited)")
     parser.add_argument("--no-build", action="store_true", help="use the existing Release build")
     args = parser.parse_args()
 
@@ -61,18 +70,26 @@ def main() -> None:
     if Path(OPENBLAS_OPENMP).exists():
         py_env["LD_LIBRARY_PATH"] = OPENBLAS_OPENMP
     cs_env = dict(os.environ)
+    if args.mkl_dispatch is not None:
+        cs_env["CONNECTOMICS_MKL_VENDOR_DISPATCH"] = args.mkl_dispatch
 
-    print(f"{'config':8s} {'batch':>5s} {'pytorch seq/s':>14s} {'torchsharp seq/s':>17s} {'ratio':>6s}   (rounds: pytorch | torchsharp)")
+    print(f"{'config':8s} {'batch':>5s} {'workers':>7s} {'pytorch seq/s':>14s} {'torchsharp seq/s':>17s} {'ratio':>6s}"
+          "   (rounds: pytorch | torchsharp)")
+    mkl = None
     for config in args.config:
         for batch in args.batch:
-            py, cs = [], []
-            shape = ["--config", config, "--batch", str(batch)]
-            for _ in range(args.rounds):
-                py.append(run_json(["/usr/bin/python3", "tools/bench/pytorch_encoder_bench.py", *shape, *common], py_env)["seq_per_s"])
-                cs.append(run_json([str(BENCH_BINARY), "side-by-side", *shape, *common], cs_env)["seq_per_s"])
-            p, c = statistics.median(py), statistics.median(cs)
-            rounds = " ".join(f"{v:.1f}" for v in py) + " | " + " ".join(f"{v:.1f}" for v in cs)
-            print(f"{config:8s} {batch:5d} {p:14.1f} {c:17.1f} {c / p:6.2f}   ({rounds})", flush=True)
+            for workers in args.workers:
+                py, cs = [], []
+                shape = ["--config", config, "--batch", str(batch), "--workers", str(workers)]
+                for _ in range(args.rounds):
+                    py.append(run_json(["/usr/bin/python3", "tools/bench/pytorch_encoder_bench.py", *shape, *common], py_env)["seq_per_s"])
+                    result = run_json([str(BENCH_BINARY), "side-by-side", *shape, *common], cs_env)
+                    cs.append(result["seq_per_s"])
+                    mkl = result.get("mkl_dispatch", mkl)
+                p, c = statistics.median(py), statistics.median(cs)
+                rounds = " ".join(f"{v:.1f}" for v in py) + " | " + " ".join(f"{v:.1f}" for v in cs)
+                print(f"{config:8s} {batch:5d} {workers:7d} {p:14.1f} {c:17.1f} {c / p:6.2f}   ({rounds})", flush=True)
+    print(f"TorchSharp side: MKL {mkl}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ Usage (from the repository root):
 
 ``--config`` and ``--batch`` accept several values (default: both configs, batches 8 and 32). With ``--json`` every
 measurement is printed as one JSON line carrying at least
-``{"config", "batch", "seq_per_s", "tokens_per_s", "median_ms"}``; without it, a readable line.
+``{"config", "batch", "seq_per_s", "tokens_per_s", "median_ms"}``; without it, a readable line. ``--workers N`` runs N
+batches at once, each on its own thread with ``threads / N`` intra-op threads (the layout of the engine's CPU workers);
+``seq_per_s`` then counts all of them.
 
 For a fair baseline (see shared/docs/performance-notes.md):
 * Debian's python3-torch alone pulls the netlib reference BLAS, about 30x slower. Use the OpenMP build of OpenBLAS:
@@ -42,6 +44,7 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 from typing import Dict, List
 
@@ -102,37 +105,75 @@ def make_inputs(batch: int, seed: int) -> tuple:
     return ids, mask
 
 
-def bench(name: str, batch: int, iters: int, warmup: int, seed: int, mallopt: bool) -> dict:
+def bench(name: str, batch: int, iters: int, warmup: int, seed: int, mallopt: bool, threads: int,
+          workers: int) -> dict:
     cfg = CONFIGS[name]
     torch.manual_seed(seed)
     model = ref.NtModel(cfg).eval()
     ids, mask = make_inputs(batch, seed)
-    with torch.inference_mode():
-        def step() -> torch.Tensor:
-            last, _ = model(ids, mask)
-            return ref.mean_pool(last, mask)
 
-        for _ in range(warmup):
-            step()
-        times_ms: List[float] = []
-        for _ in range(iters):
+    def step() -> torch.Tensor:
+        last, _ = model(ids, mask)
+        return ref.mean_pool(last, mask)
+
+    times_ms: List[float] = []
+    pooled: List[torch.Tensor] = []
+    if workers == 1:
+        with torch.inference_mode():
+            for _ in range(warmup):
+                step()
+            for _ in range(iters):
+                start = time.perf_counter()
+                pooled = [step()]
+                times_ms.append((time.perf_counter() - start) * 1000.0)
+    else:
+        # Every worker thread runs its own batch through the shared model with threads // workers intra-op threads
+        # (PyTorch's setting is per thread); an iteration ends when all of them have finished one batch.
+        barrier = threading.Barrier(workers + 1)
+        results: List[torch.Tensor] = [torch.empty(0)] * workers
+        errors: List[BaseException] = []
+
+        def worker(index: int) -> None:
+            try:
+                torch.set_num_threads(max(1, threads // workers))
+                with torch.inference_mode():
+                    for _ in range(warmup + iters):
+                        barrier.wait()
+                        results[index] = step()
+                        barrier.wait()
+            except BaseException as error:  # reported by the main thread
+                errors.append(error)
+                barrier.abort()
+
+        pool = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
+        for thread in pool:
+            thread.start()
+        for i in range(warmup + iters):
+            barrier.wait()
             start = time.perf_counter()
-            pooled = step()
-            times_ms.append((time.perf_counter() - start) * 1000.0)
-        checksum = float(pooled.double().abs().sum())
+            barrier.wait()
+            if i >= warmup:
+                times_ms.append((time.perf_counter() - start) * 1000.0)
+        for thread in pool:
+            thread.join()
+        if errors:
+            raise errors[0]
+        pooled = results
+    checksum = float(sum(p.double().abs().sum() for p in pooled))
     median_ms = statistics.median(times_ms)
     return {
         "framework": "pytorch",
         "config": name,
         "batch": batch,
-        "seq_per_s": batch / (median_ms / 1000.0),
-        "tokens_per_s": batch * SEQ_LEN / (median_ms / 1000.0),
+        "workers": workers,
+        "seq_per_s": workers * batch / (median_ms / 1000.0),
+        "tokens_per_s": workers * batch * SEQ_LEN / (median_ms / 1000.0),
         "median_ms": median_ms,
         "min_ms": min(times_ms),
         "mean_ms": statistics.fmean(times_ms),
         "iters": iters,
         "warmup": warmup,
-        "threads": torch.get_num_threads(),
+        "threads": threads,
         "seq_len": SEQ_LEN,
         "hidden_size": cfg.hidden_size,
         "num_hidden_layers": cfg.num_hidden_layers,
@@ -157,6 +198,9 @@ def main() -> None:
     parser.add_argument("--iters", type=int, default=10, help="timed iterations per measurement (default 10)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed iterations first (default 3)")
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads (default 2)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="batches computed at once, each on its own thread with threads/workers intra-op "
+                             "threads (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random weights and tokens (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per measurement")
     parser.add_argument("--mallopt", action="store_true",
@@ -164,6 +208,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.iters < 1 or args.warmup < 0 or args.threads < 1 or any(b < 1 for b in args.batch):
         parser.error("--iters and --threads must be >= 1, --warmup >= 0, batches >= 1")
+    if args.workers < 1 or args.workers > args.threads:
+        parser.error("--workers must be between 1 and --threads")
 
     if args.mallopt:
         apply_mallopt()
@@ -175,13 +221,13 @@ def main() -> None:
 
     for name in args.config:
         for batch in args.batch:
-            result = bench(name, batch, args.iters, args.warmup, args.seed, args.mallopt)
+            result = bench(name, batch, args.iters, args.warmup, args.seed, args.mallopt, args.threads, args.workers)
             if args.json:
                 print(json.dumps(result), flush=True)
             else:
                 print(f"{name:7s} batch {batch:3d}: {result['seq_per_s']:9.1f} seq/s  "
                       f"{result['tokens_per_s']:11.0f} tokens/s  median {result['median_ms']:9.2f} ms  "
-                      f"({args.threads} threads)", flush=True)
+                      f"({args.threads} threads, {args.workers} worker(s))", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ using static TorchSharp.torch;
 namespace Connectomics.Gpu.Inference;
 
 /// <summary>
-/// One copy of the model on one device, fed by a dedicated thread: libtorch's dispose scopes and inference-mode
-/// guards are per thread, and one loop per device keeps the device's work ordered.
+/// One loop computing batches of one model on one device, on a dedicated thread: libtorch's dispose scopes,
+/// inference-mode guards and intra-op thread counts are per thread, and one loop per device keeps the device's work
+/// ordered. Several loops may share one model on the CPU (read-only during inference); the one that owns it releases
+/// it.
 /// </summary>
 internal sealed class DeviceReplica : IDisposable
 {
@@ -19,30 +21,63 @@ internal sealed class DeviceReplica : IDisposable
     private readonly Thread _thread;
     private readonly EmbeddingPooling _pooling;
     private readonly EmbedderTelemetry _telemetry;
+    private readonly int? _threads;
+    private readonly bool _ownsModel;
 
-    public DeviceReplica(EsmEncoderModel model, ComputeDevice device, BlockingCollection<DeviceBatch> queue, EmbeddingPooling pooling, EmbedderTelemetry telemetry)
+    public DeviceReplica(
+        EsmEncoderModel model,
+        ComputeDevice device,
+        BlockingCollection<DeviceBatch> queue,
+        EmbeddingPooling pooling,
+        EmbedderTelemetry telemetry,
+        int? threads = null,
+        bool ownsModel = true,
+        int worker = 0)
     {
         _model = model;
+        _threads = threads;
+        _ownsModel = ownsModel;
         ComputeDevice = device;
         _device = device.Kind == DeviceKind.Cuda ? new Device(DeviceType.CUDA, device.Index) : torch.CPU;
         _queue = queue;
         _pooling = pooling;
         _telemetry = telemetry;
-        _thread = new Thread(Run) { IsBackground = true, Name = $"connectomics-embed-{device}" };
+        _thread = new Thread(Run) { IsBackground = true, Name = worker == 0 ? $"connectomics-embed-{device}" : $"connectomics-embed-{device}-{worker}" };
         _thread.Start();
     }
 
     public ComputeDevice ComputeDevice { get; }
 
+    /// <summary>Tells whether this loop releases <paramref name="model"/> when disposed.</summary>
+    /// <param name="model">A model.</param>
+    /// <returns><see langword="true"/> if this loop owns it.</returns>
+    public bool Owns(EsmEncoderModel model) => _ownsModel && ReferenceEquals(model, _model);
+
+    /// <summary>Gets a value indicating whether this loop owns its model (one per model replica).</summary>
+    public bool OwnsModel => _ownsModel;
+
+    /// <summary>Waits for the loop to end; the owner completes the shared queue first.</summary>
+    public void Join() => _thread.Join();
+
+    /// <summary>Waits for the loop to drain, then releases the weights if this loop owns them. Join every loop
+    /// sharing a model before disposing its owner.</summary>
     public void Dispose()
     {
-        // The owner completes the shared queue; wait for the loop to drain before releasing the weights.
         _thread.Join();
-        _model.Dispose();
+        if (_ownsModel)
+        {
+            _model.Dispose();
+        }
     }
 
     private void Run()
     {
+        if (_threads is int threads)
+        {
+            // Per thread in libtorch (OpenMP's and MKL's counts of the calling thread).
+            torch.set_num_threads(threads);
+        }
+
         foreach (var batch in _queue.GetConsumingEnumerable())
         {
             if (batch.CancellationToken.IsCancellationRequested)

@@ -16,4 +16,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, EventName = "BatchesPlanned", Level = LogLevel.Debug,
         Message = "{Records} records → {Windows} windows in {Batches} batches, padding {PaddingRatio:P1}")]
     public static partial void BatchesPlanned(ILogger logger, int records, int windows, int batches, double paddingRatio);
+
+    [LoggerMessage(EventId = 4, EventName = "CpuWorkersPlanned", Level = LogLevel.Information,
+        Message = "CPU: {Workers} worker(s) computing batches at once, {ThreadsPerWorker} libtorch thread(s) each; MKL: {MklDispatch}")]
+    public static partial void CpuWorkersPlanned(ILogger logger, int workers, int threadsPerWorker, string mklDispatch);
+
+    [LoggerMessage(EventId = 5, EventName = "MultiThreadedMklWithCpuFeatureDispatch", Level = LogLevel.Warning,
+        Message = "CPU workers run {ThreadsPerWorker} libtorch threads each while MKL dispatches on CPU features: such multi-threaded MKL calls have given non-reproducible results on AMD processors; leave CpuWorkers unset (one single-threaded worker per thread) or unset CONNECTOMICS_MKL_VENDOR_DISPATCH")]
+    public static partial void MultiThreadedMklWithCpuFeatureDispatch(ILogger logger, int threadsPerWorker);
 }

@@ -36,8 +36,10 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         BlockingCollection<DeviceBatch> queue,
         IReadOnlyList<DeviceReplica> replicas,
         NucleotideTransformerEmbedderOptions options,
-        ILogger logger)
+        ILogger logger,
+        int cpuWorkers)
     {
+        CpuWorkers = cpuWorkers;
         Name = name;
         Config = config;
         Tokenizer = tokenizer;
@@ -62,7 +64,11 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
     public NucleotideTokenizer Tokenizer { get; }
 
     /// <summary>Gets the devices holding a replica of the model.</summary>
-    public IReadOnlyList<ComputeDevice> Devices => _replicas.Select(r => r.ComputeDevice).ToArray();
+    public IReadOnlyList<ComputeDevice> Devices => _replicas.Where(r => r.OwnsModel).Select(r => r.ComputeDevice).ToArray();
+
+    /// <summary>Gets how many batches a CPU device computes at once (see
+    /// <see cref="NucleotideTransformerEmbedderOptions.CpuWorkers"/>); 0 when no replica is on the CPU.</summary>
+    public int CpuWorkers { get; }
 
     /// <summary>Gets the most tokens per window (CLS included).</summary>
     public int MaxTokens => _maxTokens;
@@ -211,6 +217,11 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         }
 
         _queue.CompleteAdding();
+        foreach (var replica in _replicas)
+        {
+            replica.Join();
+        }
+
         foreach (var replica in _replicas)
         {
             replica.Dispose();

@@ -181,6 +181,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
             NativeHeapTuning.Apply();
         }
 
+        var cpuPlan = CpuWorkerPlan.Resolve(options.CpuWorkers, options.CpuThreads, torch.get_num_threads(), nativeStatus.MklDispatch == MklVendorDispatch.Redirected);
         if (options.CpuThreads is int threads)
         {
             torch.set_num_threads(threads);
@@ -207,7 +208,19 @@ public sealed class NucleotideTransformerEmbedderBuilder
             {
                 var model = i == devices.Count - 1 ? master : CloneOnCpu(master, config);
                 PlaceOnDevice(model, devices[i], options.CudaPrecision);
-                replicas.Add(new DeviceReplica(model, DeviceDescriber.Describe(devices[i]), queue, options.Pooling, telemetry));
+                var described = DeviceDescriber.Describe(devices[i]);
+                if (devices[i].Kind == DeviceKind.Cpu)
+                {
+                    // The workers share the weights; the first owns them.
+                    for (var worker = 0; worker < cpuPlan.Workers; worker++)
+                    {
+                        replicas.Add(new DeviceReplica(model, described, queue, options.Pooling, telemetry, cpuPlan.ThreadsPerWorker, ownsModel: worker == 0, worker));
+                    }
+                }
+                else
+                {
+                    replicas.Add(new DeviceReplica(model, described, queue, options.Pooling, telemetry));
+                }
             }
         }
         catch
@@ -215,10 +228,15 @@ public sealed class NucleotideTransformerEmbedderBuilder
             queue.CompleteAdding();
             foreach (var replica in replicas)
             {
+                replica.Join();
+            }
+
+            foreach (var replica in replicas)
+            {
                 replica.Dispose();
             }
 
-            if (replicas.Count < devices.Count)
+            if (!replicas.Any(r => r.Owns(master)))
             {
                 master.Dispose();
             }
@@ -227,8 +245,19 @@ public sealed class NucleotideTransformerEmbedderBuilder
             throw;
         }
 
+        var cpuWorkers = devices.Any(d => d.Kind == DeviceKind.Cpu) ? cpuPlan.Workers : 0;
         Log.EmbedderReady(logger, _name!, config.HiddenSize, config.NumHiddenLayers, string.Join(",", devices), nativeStatus.Mode.ToString());
-        return new NucleotideTransformerEmbedder(_name!, config, tokenizer, queue, replicas, options, logger);
+        if (cpuWorkers > 0)
+        {
+            var threadsPerWorker = cpuPlan.ThreadsPerWorker ?? torch.get_num_threads();
+            Log.CpuWorkersPlanned(logger, cpuWorkers, threadsPerWorker, nativeStatus.MklDispatch ?? "unknown");
+            if (threadsPerWorker > 1 && nativeStatus.MklDispatch == MklVendorDispatch.Redirected)
+            {
+                Log.MultiThreadedMklWithCpuFeatureDispatch(logger, threadsPerWorker);
+            }
+        }
+
+        return new NucleotideTransformerEmbedder(_name!, config, tokenizer, queue, replicas, options, logger, cpuWorkers);
     }
 
     private static void PlaceOnDevice(EsmEncoderModel model, ComputeDevice device, ComputePrecision cudaPrecision)

@@ -68,6 +68,17 @@ public sealed class NucleotideTransformerEmbedderOptions
     [Range(1, 1024)]
     public int? CpuThreads { get; set; }
 
+    /// <summary>Gets or sets how many batches a CPU device computes at once, each on its own thread with an equal share
+    /// of <see cref="CpuThreads"/> (the remainder of an uneven split stays unused). The workers share one copy of the
+    /// weights; each holds its own activations, so peak memory grows with their number. <see langword="null"/> chooses:
+    /// one worker per thread when MKL dispatches on CPU features
+    /// (<c>CONNECTOMICS_MKL_VENDOR_DISPATCH=cpu-features</c>, see <see cref="Runtime.TorchNativeRuntimeStatus.MklDispatch"/>),
+    /// whose multi-threaded calls have given non-reproducible results on AMD processors while its single-threaded
+    /// calls have not; otherwise one worker with all the threads.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    [Range(1, 1024)]
+    public int? CpuWorkers { get; set; }
+
     /// <summary>Gets or sets a value indicating whether the process's glibc allocator keeps large freed blocks for
     /// reuse instead of unmapping them after every operation (see <see cref="Runtime.NativeHeapTuning"/>): much
     /// faster CPU inference, at the price of native memory staying at its peak.</summary>
@@ -106,6 +117,11 @@ public sealed class NucleotideTransformerEmbedderOptions
         if (!Enum.IsDefined(Pooling)) errors.Add($"{nameof(Pooling)} '{Pooling}' is not defined.");
         if (!Enum.IsDefined(LongSequences)) errors.Add($"{nameof(LongSequences)} '{LongSequences}' is not defined.");
         if (!Enum.IsDefined(Attention)) errors.Add($"{nameof(Attention)} '{Attention}' is not defined.");
+        if (CpuWorkers > CpuThreads)
+        {
+            errors.Add($"{nameof(CpuWorkers)} {CpuWorkers} exceeds {nameof(CpuThreads)} {CpuThreads}: every worker needs at least one thread.");
+        }
+
         if (errors.Count > 0)
         {
             throw new ValidationException($"{nameof(NucleotideTransformerEmbedderOptions)} is invalid: {string.Join(" ", errors)}");
