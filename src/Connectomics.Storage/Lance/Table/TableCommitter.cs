@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 
 namespace Connectomics.Storage.Lance.Table;
 
 /// <summary>
 /// Commits a new table version: writes the transaction file, builds the manifest on the latest version and
-/// publishes it under its final name with a put-if-absent move (on Unix .NET does this with <c>link</c> then
-/// <c>unlink</c>; on Windows with a rename that refuses to replace). Losing the race to another writer rebuilds
+/// publishes it under its final name with a put-if-absent move (<see cref="NoReplaceMove"/>: on Linux
+/// <c>renameat2(RENAME_NOREPLACE)</c>; on Windows a rename that refuses to replace). Losing the race to another writer rebuilds
 /// the manifest on the newer version when the operations are compatible.
 /// </summary>
 internal static class TableCommitter
@@ -56,7 +57,7 @@ internal static class TableCommitter
             StageReached?.Invoke(CommitStage.ManifestStaged);
             try
             {
-                File.Move(staging, finalPath, overwrite: false);
+                NoReplaceMove.Move(staging, finalPath);
                 StageReached?.Invoke(CommitStage.ManifestPublished);
                 WriteVersionHint(versionsDirectory, version);
                 return version;
@@ -226,7 +227,14 @@ internal static class TableCommitter
         try
         {
             await File.WriteAllBytesAsync(staging, bytes, cancellationToken).ConfigureAwait(false);
-            File.Move(staging, path, overwrite);
+            if (overwrite)
+            {
+                File.Move(staging, path, overwrite: true);
+            }
+            else
+            {
+                NoReplaceMove.Move(staging, path);
+            }
         }
         catch
         {
