@@ -56,11 +56,25 @@ internal sealed class DeviceReplica : IDisposable
     /// <summary>Gets a value indicating whether this loop owns its model (one per model replica).</summary>
     public bool OwnsModel => _ownsModel;
 
-    /// <summary>Waits for the loop to end; the owner completes the shared queue first.</summary>
-    public void Join() => _thread.Join();
+    /// <summary>Waits for every loop to drain (the owner completes the shared queue first), then releases the
+    /// weights: no loop still computes with a model its owner releases.</summary>
+    /// <param name="replicas">The loops, in any order.</param>
+    public static void DisposeAll(IEnumerable<DeviceReplica> replicas)
+    {
+        var all = replicas.ToList();
+        foreach (var replica in all)
+        {
+            replica._thread.Join();
+        }
 
-    /// <summary>Waits for the loop to drain, then releases the weights if this loop owns them. Join every loop
-    /// sharing a model before disposing its owner.</summary>
+        foreach (var replica in all)
+        {
+            replica.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the loop to drain, then releases the weights if this loop owns them; use
+    /// <see cref="DisposeAll"/> for loops that share a model.</summary>
     public void Dispose()
     {
         _thread.Join();

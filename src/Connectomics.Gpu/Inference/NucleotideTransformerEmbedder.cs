@@ -217,15 +217,7 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         }
 
         _queue.CompleteAdding();
-        foreach (var replica in _replicas)
-        {
-            replica.Join();
-        }
-
-        foreach (var replica in _replicas)
-        {
-            replica.Dispose();
-        }
+        DeviceReplica.DisposeAll(_replicas);
 
         _queue.Dispose();
     }

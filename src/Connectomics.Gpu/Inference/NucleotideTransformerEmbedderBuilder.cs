@@ -226,15 +226,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
         catch
         {
             queue.CompleteAdding();
-            foreach (var replica in replicas)
-            {
-                replica.Join();
-            }
-
-            foreach (var replica in replicas)
-            {
-                replica.Dispose();
-            }
+            DeviceReplica.DisposeAll(replicas);
 
             if (!replicas.Any(r => r.Owns(master)))
             {
