@@ -8,13 +8,7 @@ namespace Connectomics.Gpu.Tests.Inference;
 
 public sealed class BatchingInvarianceTests
 {
-    private static IReadOnlyList<SequenceRecord> MixedReads(int count, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, count)
-            .Select(i => new SequenceRecord($"r{i}", new string(Enumerable.Range(0, random.Next(0, 400)).Select(_ => "ACGTN"[random.Next(5)]).ToArray())))
-            .ToArray();
-    }
+    private static IReadOnlyList<SequenceRecord> MixedReads(int count, int seed) => RandomReads.Mixed(count, seed, 0, 400, "ACGTN");
 
     private static async Task<IReadOnlyList<SequenceEmbedding>> Embed(IReadOnlyList<SequenceRecord> records, Action<NucleotideTransformerEmbedderOptions> configure, string fixture = "v1-tiny")
     {
@@ -24,21 +18,6 @@ public sealed class BatchingInvarianceTests
             .Configure(configure)
             .Build();
         return await embedder.EmbedAsync(records);
-    }
-
-    private static void AssertClose(IReadOnlyList<SequenceEmbedding> a, IReadOnlyList<SequenceEmbedding> b, double tolerance)
-    {
-        Assert.Equal(a.Count, b.Count);
-        for (var i = 0; i < a.Count; i++)
-        {
-            Assert.Equal(a[i].Id, b[i].Id);
-            var x = a[i].Vector.Span;
-            var y = b[i].Vector.Span;
-            for (var d = 0; d < x.Length; d++)
-            {
-                Assert.True(Math.Abs(x[d] - y[d]) <= tolerance, $"{a[i].Id}[{d}]: {x[d]} vs {y[d]}");
-            }
-        }
     }
 
     [Theory]
@@ -51,8 +30,8 @@ public sealed class BatchingInvarianceTests
         var small = await Embed(reads, o => o.MaxBatchTokens = 300, fixture);
         var large = await Embed(reads, o => o.MaxBatchTokens = 100_000, fixture);
 
-        AssertClose(oneByOne, small, 1e-5);
-        AssertClose(oneByOne, large, 1e-5);
+        EmbeddingAssert.Close(oneByOne, small, 1e-5);
+        EmbeddingAssert.Close(oneByOne, large, 1e-5);
     }
 
     [Fact]
@@ -72,7 +51,7 @@ public sealed class BatchingInvarianceTests
 
         foreach (var parallel in calls)
         {
-            AssertClose(single, parallel, 1e-5);
+            EmbeddingAssert.Close(single, parallel, 1e-5);
         }
     }
 
@@ -83,7 +62,7 @@ public sealed class BatchingInvarianceTests
         var all = await Embed(reads, o => o.MaxBatchTokens = 500);
         var reversed = await Embed(reads.Reverse().ToArray(), o => o.MaxBatchTokens = 500);
         Assert.Equal(reads.Select(r => r.Id), all.Select(e => e.Id));
-        AssertClose(all, reversed.Reverse().ToArray(), 1e-5);
+        EmbeddingAssert.Close(all, reversed.Reverse().ToArray(), 1e-5);
     }
 
     [Fact]

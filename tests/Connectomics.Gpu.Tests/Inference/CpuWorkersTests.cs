@@ -7,13 +7,7 @@ namespace Connectomics.Gpu.Tests.Inference;
 
 public sealed class CpuWorkersTests
 {
-    private static IReadOnlyList<SequenceRecord> MixedReads(int count, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, count)
-            .Select(i => new SequenceRecord($"r{i}", new string(Enumerable.Range(0, random.Next(10, 500)).Select(_ => "ACGT"[random.Next(4)]).ToArray())))
-            .ToArray();
-    }
+    private static IReadOnlyList<SequenceRecord> MixedReads(int count, int seed) => RandomReads.Mixed(count, seed, 10, 500, "ACGT");
 
     private static NucleotideTransformerEmbedder Build(string fixture, Action<NucleotideTransformerEmbedderOptions> configure) =>
         NucleotideTransformerEmbedder.CreateBuilder()
@@ -21,21 +15,6 @@ public sealed class CpuWorkersTests
             .OnDevice("cpu")
             .Configure(configure)
             .Build();
-
-    private static void AssertSame(IReadOnlyList<SequenceEmbedding> expected, IReadOnlyList<SequenceEmbedding> actual, double tolerance)
-    {
-        Assert.Equal(expected.Select(e => e.Id), actual.Select(e => e.Id));
-        for (var i = 0; i < expected.Count; i++)
-        {
-            var x = expected[i].Vector.Span;
-            var y = actual[i].Vector.Span;
-            Assert.Equal(x.Length, y.Length);
-            for (var d = 0; d < x.Length; d++)
-            {
-                Assert.True(Math.Abs(x[d] - y[d]) <= tolerance, $"{expected[i].Id}[{d}]: {x[d]} vs {y[d]}");
-            }
-        }
-    }
 
     [Theory]
     [InlineData(2, 4, 2, 2)]
@@ -105,12 +84,12 @@ public sealed class CpuWorkersTests
         var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => two.EmbedAsync(reads)));
         foreach (var call in calls)
         {
-            AssertSame(single, call, 1e-5);
+            EmbeddingAssert.Close(single, call, 1e-5);
         }
 
         // Each batch runs single-threaded, so the same batching gives bit-identical vectors.
-        AssertSame(calls[0], calls[1], 0);
-        AssertSame(calls[0], calls[2], 0);
+        EmbeddingAssert.Close(calls[0], calls[1], 0);
+        EmbeddingAssert.Close(calls[0], calls[2], 0);
     }
 
     [Fact]
