@@ -10,12 +10,18 @@ namespace Connectomics.Gpu.Runtime;
 /// freed, so every transient activation of a forward pass costs page faults on first touch; on small CPU machines
 /// that kernel time dominated inference. <see cref="Apply"/> sets <c>M_MMAP_MAX</c> to 0 (large blocks come from
 /// the heap) and <c>M_TRIM_THRESHOLD</c> to 2 GiB (freed heap is kept for reuse): the process then keeps its peak
-/// native memory instead of returning it between batches. Blocks above 64 MiB requested from threads other than the
-/// main one still come from fresh mappings (glibc's per-thread heaps are at most 64 MiB), so it also sets
-/// <c>THP_MEM_ALLOC_ENABLE=1</c> for libtorch, whose CPU allocator then asks for transparent huge pages on large
-/// tensors (512 times fewer page faults), unless the variable is already set. It changes the whole process, once;
-/// it does nothing on other C libraries or operating systems, and the huge-page part only applies if it runs before
-/// libtorch's first allocation.
+/// native memory instead of returning it between batches.
+/// <para>
+/// Threads other than the main one allocate from glibc's per-thread heaps of 64 MiB each. When a block freed there
+/// leaves a whole heap empty, glibc unmaps that heap at once, whatever the trim threshold says, unless the heap
+/// before it has less room left than <c>M_TOP_PAD</c>; the next batch then maps it again and faults in every page.
+/// <see cref="Apply"/> therefore also sets <c>M_TOP_PAD</c> to 64 MiB, which keeps such heaps mapped (CPU workers
+/// and replica threads stop paying those faults). Blocks above 64 MiB requested from such threads still come from
+/// fresh mappings, so it also sets <c>THP_MEM_ALLOC_ENABLE=1</c> for libtorch, whose CPU allocator then asks for
+/// transparent huge pages on large tensors (512 times fewer page faults), unless the variable is already set.
+/// </para>
+/// It changes the whole process, once; it does nothing on other C libraries or operating systems, and the
+/// huge-page part only applies if it runs before libtorch's first allocation.
 /// </remarks>
 public static partial class NativeHeapTuning
 {
@@ -23,7 +29,9 @@ public static partial class NativeHeapTuning
     public const string HugePagesVariable = "THP_MEM_ALLOC_ENABLE";
 
     private const int TrimThreshold = -1;
+    private const int TopPad = -2;
     private const int MmapMax = -4;
+    private const int WorkerHeapSize = 64 << 20;
     private static readonly Lock Gate = new();
     private static bool? applied;
 
@@ -52,7 +60,8 @@ public static partial class NativeHeapTuning
 
             try
             {
-                applied = OperatingSystem.IsLinux() && MallOpt(MmapMax, 0) == 1 && MallOpt(TrimThreshold, int.MaxValue) == 1;
+                applied = OperatingSystem.IsLinux() && MallOpt(MmapMax, 0) == 1 && MallOpt(TrimThreshold, int.MaxValue) == 1
+                    && MallOpt(TopPad, WorkerHeapSize) == 1;
                 if (applied == true)
                 {
                     // libtorch reads it with getenv, so it must reach the C environment, not only .NET's copy.
