@@ -57,12 +57,16 @@ def main() -> None:
     parser.add_argument("--mkl-dispatch", choices=["keep", "cpu-features"], default=None,
                         help="CONNECTOMICS_MKL_VENDOR_DISPATCH for the TorchSharp side (default: inherited)")
     parser.add_argument("--no-build", action="store_true", help="use the existing Release build")
+    parser.add_argument("--python", default="/usr/bin/python3",
+                        help="interpreter whose torch runs the PyTorch side (default: Debian's /usr/bin/python3)")
+    parser.add_argument("--bench-binary", type=Path, default=BENCH_BINARY,
+                        help="the built Connectomics.Benchmarks program (default: the Release build; implies --no-build "
+                             "when given)")
     args = parser.parse_args()
 
-    if not Path("/usr/bin/python3").exists() or subprocess.run(
-            ["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode != 0:
-        sys.exit("PyTorch is missing: apt-get install python3-torch libopenblas0-openmp")
-    if not args.no_build:
+    if subprocess.run([args.python, "-c", "import torch"], capture_output=True).returncode != 0:
+        sys.exit(f"PyTorch is missing for {args.python}: apt-get install python3-torch libopenblas0-openmp")
+    if not args.no_build and args.bench_binary == BENCH_BINARY:
         subprocess.run(["dotnet", "build", "-c", "Release", str(BENCH_PROJECT), "--nologo", "-v", "q"], cwd=ROOT, check=True)
 
     common = ["--iters", str(args.iters), "--warmup", str(args.warmup), "--threads", str(args.threads), "--json", "--mallopt"]
@@ -82,8 +86,8 @@ def main() -> None:
                 py, cs = [], []
                 shape = ["--config", config, "--batch", str(batch), "--workers", str(workers)]
                 for _ in range(args.rounds):
-                    py.append(run_json(["/usr/bin/python3", "tools/bench/pytorch_encoder_bench.py", *shape, *common], py_env)["seq_per_s"])
-                    result = run_json([str(BENCH_BINARY), "side-by-side", *shape, *common], cs_env)
+                    py.append(run_json([args.python, "tools/bench/pytorch_encoder_bench.py", *shape, *common], py_env)["seq_per_s"])
+                    result = run_json([str(args.bench_binary), "side-by-side", *shape, *common], cs_env)
                     cs.append(result["seq_per_s"])
                     mkl = result.get("mkl_dispatch", mkl)
                 p, c = statistics.median(py), statistics.median(cs)

@@ -34,6 +34,8 @@ public static class TorchNativeRuntime
     /// <summary>The file name of TorchSharp's native library on Linux.</summary>
     public const string LibraryFileName = "libLibTorchSharp.so";
 
+    private const string LibtorchCpuFileName = "libtorch_cpu.so";
+
     private static readonly Lock Gate = new();
     private static TorchNativeRuntimeStatus? status;
 
@@ -76,8 +78,20 @@ public static class TorchNativeRuntime
 
         var shippedDirectory = System.IO.Path.GetDirectoryName(shipped)!;
         var prepared = Prepare(shipped, file => ResolveHostProvider(file, shippedDirectory), CacheRoot());
-        var libtorchCpu = System.IO.Path.Combine(shippedDirectory, "libtorch_cpu.so");
-        return File.Exists(libtorchCpu) ? prepared with { MklDispatch = MklVendorDispatch.Apply(libtorchCpu) } : prepared;
+        var libtorchCpu = FindLibtorchCpu(shippedDirectory);
+        return libtorchCpu is null ? prepared : prepared with { MklDispatch = MklVendorDispatch.Apply(libtorchCpu) };
+    }
+
+    /// <summary>
+    /// Finds the <c>libtorch_cpu.so</c> the process uses: beside the shipped library when a TorchSharp native package
+    /// brought it, else the one the loader binds by name (a libtorch provided on <c>LD_LIBRARY_PATH</c>).
+    /// </summary>
+    /// <param name="shippedDirectory">The folder of the shipped <c>libLibTorchSharp.so</c>.</param>
+    /// <returns>The path, or <see langword="null"/> when there is none.</returns>
+    internal static string? FindLibtorchCpu(string shippedDirectory)
+    {
+        var beside = System.IO.Path.Combine(shippedDirectory, LibtorchCpuFileName);
+        return File.Exists(beside) ? beside : HostLibraryResolver.Resolve(LibtorchCpuFileName);
     }
 
     /// <summary>Examines the shipped library against the host and loads it, or a weakened copy of it.</summary>

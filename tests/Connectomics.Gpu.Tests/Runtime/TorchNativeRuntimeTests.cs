@@ -122,6 +122,23 @@ public sealed class TorchNativeRuntimeTests : IDisposable
         Assert.Equal(new float[] { 7, 10, 15, 22 }, product.data<float>().ToArray());
     }
 
+    [Fact]
+    public void Libtorch_found_beside_the_shipped_library_or_else_where_the_loader_binds_it()
+    {
+        TorchNativeRuntime.EnsureLoaded();
+        var shippedDirectory = Path.GetDirectoryName(Shipped)!;
+        var beside = Path.Combine(shippedDirectory, "libtorch_cpu.so");
+        Assert.True(File.Exists(beside), "the test output carries TorchSharp-cpu's libtorch");
+        Assert.Equal(beside, TorchNativeRuntime.FindLibtorchCpu(shippedDirectory));
+
+        // A folder without libtorch stands for TorchSharp installed apart from a libtorch on LD_LIBRARY_PATH: the
+        // answer is then the copy the loader binds, which in this process is the one already loaded.
+        var elsewhere = TorchNativeRuntime.FindLibtorchCpu(_cache);
+        Assert.NotNull(elsewhere);
+        Assert.Equal(new FileInfo(beside).Length, new FileInfo(elsewhere).Length);
+        Assert.Equal("libtorch_cpu.so", Path.GetFileName(elsewhere));
+    }
+
     private static ElfImage HostLibStdCxxWithout32()
     {
         var host = ElfImage.Read(HostLibStdCxx);
