@@ -23,7 +23,7 @@ var upperCase = new Option<bool>("--upper-case") { Description = "Upper-case rea
 var strict = new Option<bool>("--strict") { Description = "Reject characters other than A, C, G, T and N." };
 var precision = new Option<ComputePrecision>("--precision") { Description = "Number format of the projections on CUDA: float32, bfloat16 or float16 (the CPU always uses float32).", DefaultValueFactory = _ => ComputePrecision.Float32 };
 var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch." };
-var cpuWorkers = new Option<int?>("--cpu-workers") { Description = "Batches the CPU computes at once, each with an equal share of the threads (default: one per thread when MKL dispatches on CPU features, else one)." };
+var cpuWorkers = new Option<int?>("--cpu-workers") { Description = "Batches the CPU computes at once, each with an equal share of the threads (default: one single-threaded worker per thread, as many as half the available memory holds; 1 for the lean layout)." };
 var verbose = new Option<bool>("--verbose") { Description = "Log batching and device details." };
 
 var root = new RootCommand("Embeds DNA reads with a Nucleotide Transformer (TorchSharp, CPU or CUDA).")

@@ -24,4 +24,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, EventName = "MultiThreadedMklWithCpuFeatureDispatch", Level = LogLevel.Warning,
         Message = "CPU workers run {ThreadsPerWorker} libtorch threads each while MKL dispatches on CPU features: such multi-threaded MKL calls have given non-reproducible results on AMD processors; leave CpuWorkers unset (one single-threaded worker per thread) or unset CONNECTOMICS_MKL_VENDOR_DISPATCH")]
     public static partial void MultiThreadedMklWithCpuFeatureDispatch(ILogger logger, int threadsPerWorker);
+
+    [LoggerMessage(EventId = 6, EventName = "CpuWorkersLimitedByMemory", Level = LogLevel.Information,
+        Message = "CPU: {Workers} worker(s) instead of one per thread, as each holds its own activations and {AvailableMiB} MiB are available; set CpuWorkers to choose")]
+    public static partial void CpuWorkersLimitedByMemory(ILogger logger, int workers, long availableMiB);
 }

@@ -222,17 +222,14 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         _queue.Dispose();
     }
 
-    private static int EffectiveBatchTokens(EsmConfig config, NucleotideTransformerEmbedderOptions options, bool cpuOnly)
+    internal static int EffectiveBatchTokens(EsmConfig config, NucleotideTransformerEmbedderOptions options, bool cpuOnly)
     {
         if (!cpuOnly || options.CpuMaxActivationBytes is not long limit)
         {
             return options.MaxBatchTokens;
         }
 
-        // The widest per-token activation: the feed-forward projection (2 × intermediate for SwiGLU), or the hidden
-        // state for unusually narrow feed-forwards; float32.
-        var widest = Math.Max(config.UsesGatedFeedForward ? 2L * config.IntermediateSize : config.IntermediateSize, config.HiddenSize);
-        var fitting = Math.Max(1L, limit / (4 * widest));
+        var fitting = Math.Max(1L, limit / (sizeof(float) * config.WidestActivationWidth));
         return (int)Math.Min(options.MaxBatchTokens, fitting);
     }
 

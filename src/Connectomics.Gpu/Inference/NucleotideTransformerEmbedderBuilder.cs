@@ -181,7 +181,14 @@ public sealed class NucleotideTransformerEmbedderBuilder
             NativeHeapTuning.Apply();
         }
 
-        var cpuPlan = CpuWorkerPlan.Resolve(options.CpuWorkers, options.CpuThreads, torch.get_num_threads(), nativeStatus.MklDispatch == MklVendorDispatch.Redirected);
+        var cpuBatchTokens = NucleotideTransformerEmbedder.EffectiveBatchTokens(config, options, cpuOnly: devices.All(d => d.Kind == DeviceKind.Cpu));
+        var cpuPlan = CpuWorkerPlan.Resolve(
+            options.CpuWorkers,
+            options.CpuThreads,
+            defaultThreads: torch.get_num_threads(),
+            mklDispatchesOnCpuFeatures: nativeStatus.MklDispatch == MklVendorDispatch.Redirected,
+            availableMemoryBytes: GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+            workerBytes: CpuWorkerPlan.EstimateWorkerBytes(config, cpuBatchTokens));
         if (options.CpuThreads is int threads)
         {
             torch.set_num_threads(threads);
@@ -243,6 +250,11 @@ public sealed class NucleotideTransformerEmbedderBuilder
         {
             var threadsPerWorker = cpuPlan.ThreadsPerWorker ?? torch.get_num_threads();
             Log.CpuWorkersPlanned(logger, cpuWorkers, threadsPerWorker, nativeStatus.MklDispatch ?? "unknown");
+            if (cpuPlan.LimitedByMemory)
+            {
+                Log.CpuWorkersLimitedByMemory(logger, cpuWorkers, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20);
+            }
+
             if (threadsPerWorker > 1 && nativeStatus.MklDispatch == MklVendorDispatch.Redirected)
             {
                 Log.MultiThreadedMklWithCpuFeatureDispatch(logger, threadsPerWorker);

@@ -70,11 +70,14 @@ public sealed class NucleotideTransformerEmbedderOptions
 
     /// <summary>Gets or sets how many batches a CPU device computes at once, each on its own thread with an equal share
     /// of <see cref="CpuThreads"/> (the remainder of an uneven split stays unused). The workers share one copy of the
-    /// weights; each holds its own activations, so peak memory grows with their number. <see langword="null"/> chooses:
-    /// one worker per thread when MKL dispatches on CPU features
+    /// weights; each holds its own activations, so peak memory grows with their number. <see langword="null"/> chooses
+    /// one single-threaded worker per thread, as many as half the available memory holds (about 300-350 MiB each at
+    /// the default batch budget): on the machines measured that outran one worker with all the threads, and a
+    /// single-threaded batch's result does not depend on thread timing. Where memory holds fewer workers than threads,
+    /// the threads are shared among them, except when MKL dispatches on CPU features
     /// (<c>CONNECTOMICS_MKL_VENDOR_DISPATCH=cpu-features</c>, see <see cref="Runtime.TorchNativeRuntimeStatus.MklDispatch"/>),
-    /// whose multi-threaded calls have given non-reproducible results on AMD processors while its single-threaded
-    /// calls have not; otherwise one worker with all the threads.</summary>
+    /// whose multi-threaded calls have given non-reproducible results on AMD processors: there the workers stay
+    /// single-threaded. 1 gives the single-worker layout: lower latency per batch, less memory.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     [Range(1, 1024)]
     public int? CpuWorkers { get; set; }

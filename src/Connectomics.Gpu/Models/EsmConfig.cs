@@ -70,6 +70,10 @@ public sealed record EsmConfig
     /// <summary>Gets a value indicating whether the feed-forward is the gated SiLU of NT v2.</summary>
     public bool UsesGatedFeedForward => !AddBiasFnn;
 
+    /// <summary>Gets the width of a layer's widest per-token activation: the feed-forward projection (twice the
+    /// intermediate size for the gated feed-forward), or the hidden state for unusually narrow feed-forwards.</summary>
+    internal long WidestActivationWidth => Math.Max(UsesGatedFeedForward ? 2L * IntermediateSize : IntermediateSize, HiddenSize);
+
     /// <summary>Throws when the shape is inconsistent.</summary>
     /// <exception cref="ArgumentException">A field is out of range or fields disagree.</exception>
     public void Validate()

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Connectomics.Embeddings;
 using Connectomics.Gpu.Inference;
+using Connectomics.Gpu.Models;
 using Connectomics.Sequences;
 
 namespace Connectomics.Gpu.Tests.Inference;
@@ -16,6 +17,12 @@ public sealed class CpuWorkersTests
             .Configure(configure)
             .Build();
 
+    private const long Plenty = 64L << 30;
+    private const long Worker = 300L << 20;
+
+    private static CpuWorkerPlan Resolve(int? workers, int? threads, int defaultThreads, bool mklDispatchesOnCpuFeatures = false, long available = Plenty) =>
+        CpuWorkerPlan.Resolve(workers, threads, defaultThreads, mklDispatchesOnCpuFeatures, available, Worker);
+
     [Theory]
     [InlineData(2, 4, 2, 2)]
     [InlineData(3, 4, 3, 1)]
@@ -23,31 +30,69 @@ public sealed class CpuWorkersTests
     [InlineData(2, 5, 2, 2)]
     public void Explicit_workers_split_the_threads_evenly(int workers, int threads, int expectedWorkers, int expectedThreads)
     {
-        var plan = CpuWorkerPlan.Resolve(workers, threads, defaultThreads: 16, mklDispatchesOnCpuFeatures: false);
-        Assert.Equal(new CpuWorkerPlan(expectedWorkers, expectedThreads), plan);
+        Assert.Equal(new CpuWorkerPlan(expectedWorkers, expectedThreads), Resolve(workers, threads, defaultThreads: 16));
+
+        // An explicit choice is kept even where the default would have been limited by memory.
+        Assert.Equal(new CpuWorkerPlan(expectedWorkers, expectedThreads), Resolve(workers, threads, defaultThreads: 16, available: Worker));
     }
 
     [Fact]
-    public void One_worker_leaves_the_thread_setting_to_libtorch_unless_given()
+    public void One_explicit_worker_leaves_the_thread_setting_to_libtorch_unless_given()
     {
-        Assert.Equal(new CpuWorkerPlan(1, null), CpuWorkerPlan.Resolve(1, null, 8, mklDispatchesOnCpuFeatures: true));
-        Assert.Equal(new CpuWorkerPlan(1, 6), CpuWorkerPlan.Resolve(1, 6, 8, mklDispatchesOnCpuFeatures: true));
-        Assert.Equal(new CpuWorkerPlan(1, null), CpuWorkerPlan.Resolve(null, null, 8, mklDispatchesOnCpuFeatures: false));
-        Assert.Equal(new CpuWorkerPlan(1, 3), CpuWorkerPlan.Resolve(null, 3, 8, mklDispatchesOnCpuFeatures: false));
+        Assert.Equal(new CpuWorkerPlan(1, null), Resolve(1, null, 8, mklDispatchesOnCpuFeatures: true));
+        Assert.Equal(new CpuWorkerPlan(1, 6), Resolve(1, 6, 8, mklDispatchesOnCpuFeatures: true));
+        Assert.Equal(new CpuWorkerPlan(1, null), Resolve(1, null, 8));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void By_default_every_thread_is_a_single_threaded_worker(bool mklDispatchesOnCpuFeatures)
+    {
+        Assert.Equal(new CpuWorkerPlan(8, 1), Resolve(null, null, 8, mklDispatchesOnCpuFeatures));
+        Assert.Equal(new CpuWorkerPlan(3, 1), Resolve(null, 3, 8, mklDispatchesOnCpuFeatures));
+        Assert.Equal(new CpuWorkerPlan(1, 1), Resolve(null, 1, 8, mklDispatchesOnCpuFeatures));
     }
 
     [Fact]
-    public void With_mkl_dispatching_on_cpu_features_every_thread_is_a_worker_by_default()
+    public void By_default_only_as_many_workers_as_half_the_available_memory_holds()
     {
-        Assert.Equal(new CpuWorkerPlan(8, 1), CpuWorkerPlan.Resolve(null, null, 8, mklDispatchesOnCpuFeatures: true));
-        Assert.Equal(new CpuWorkerPlan(3, 1), CpuWorkerPlan.Resolve(null, 3, 8, mklDispatchesOnCpuFeatures: true));
-        Assert.Equal(new CpuWorkerPlan(1, 1), CpuWorkerPlan.Resolve(null, 1, 8, mklDispatchesOnCpuFeatures: true));
+        // 2 GiB available: half of it holds three 300 MiB workers.
+        const long twoGiB = 2L << 30;
+        Assert.Equal(new CpuWorkerPlan(3, 2, LimitedByMemory: true), Resolve(null, 8, 16, available: twoGiB));
+        Assert.Equal(new CpuWorkerPlan(3, 5, LimitedByMemory: true), Resolve(null, null, 16, available: twoGiB));
+
+        // With MKL dispatching on CPU features the workers stay single-threaded, leaving threads unused.
+        Assert.Equal(new CpuWorkerPlan(3, 1, LimitedByMemory: true), Resolve(null, 8, 16, mklDispatchesOnCpuFeatures: true, available: twoGiB));
+
+        // Too little for two: one worker with every thread, as before workers existed.
+        Assert.Equal(new CpuWorkerPlan(1, null, LimitedByMemory: true), Resolve(null, null, 16, available: Worker));
+        Assert.Equal(new CpuWorkerPlan(1, 4, LimitedByMemory: true), Resolve(null, 4, 16, available: Worker));
+
+        // Exactly enough is not limited.
+        Assert.Equal(new CpuWorkerPlan(4, 1), Resolve(null, 4, 16, available: 8 * Worker));
+    }
+
+    [Fact]
+    public void A_workers_memory_is_estimated_from_its_widest_activation()
+    {
+        // tiny: gated feed-forward of 2 x 512 floats per token; 8,192 tokens; 8 such activations.
+        Assert.Equal(8L * 4 * 1024 * 8192, CpuWorkerPlan.EstimateWorkerBytes(NucleotideTransformerPresets.Get("tiny"), 8192));
+
+        // v2-50m: the 60 MiB activation limit cuts the default 8,192-token budget to 3,840 tokens of 2 x 2048 floats.
+        var v2 = NucleotideTransformerPresets.Get("v2-50m");
+        var tokens = NucleotideTransformerEmbedder.EffectiveBatchTokens(v2, new NucleotideTransformerEmbedderOptions(), cpuOnly: true);
+        Assert.Equal(3840, tokens);
+        Assert.Equal(480L << 20, CpuWorkerPlan.EstimateWorkerBytes(v2, tokens));
+
+        // v1 (500m): GELU feed-forward of 5120 floats, no doubling.
+        Assert.Equal(8L * 4 * 5120 * 1000, CpuWorkerPlan.EstimateWorkerBytes(NucleotideTransformerPresets.Get("500m-human-ref"), 1000));
     }
 
     [Fact]
     public void More_workers_than_default_threads_is_refused_by_name()
     {
-        var error = Assert.Throws<ValidationException>(() => CpuWorkerPlan.Resolve(3, null, 2, mklDispatchesOnCpuFeatures: false));
+        var error = Assert.Throws<ValidationException>(() => Resolve(3, null, 2));
         Assert.Contains("CpuWorkers 3 exceeds the 2 CPU thread(s) libtorch uses by default", error.Message, StringComparison.Ordinal);
     }
 
