@@ -3,7 +3,7 @@
 
 Both run the same architecture and shapes (tools/bench/pytorch_encoder_bench.py and the `side-by-side` mode of
 tests/Connectomics.Benchmarks): random weights, 1 kb reads (168 tokens), float32, inference mode, forward + mean
-pooling, the same thread count and the same allocator settings (mallopt: no mmap, no trim). The two frameworks
+pooling, the same thread count and the same allocator settings (mallopt: no mmap, no trim, 64 MiB top pad). The two frameworks
 alternate A B A B for --rounds rounds so that machine noise hits both; the ratio of the per-framework medians of
 sequences/s is printed per configuration (> 1 means TorchSharp is faster).
 

@@ -31,8 +31,9 @@ For a fair baseline (see shared/docs/performance-notes.md):
 * Set the thread count explicitly on both sides (``--threads``, default 2): Debian's PyTorch otherwise uses 1.
 * glibc's default malloc unmaps large transient tensors after every op; the notes measured up to 4x slower forwards
   from the page faults. Compare both frameworks under the same allocator settings, e.g.
-  ``GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736``,
-  or pass ``--mallopt`` (the same two malloc settings applied in-process through mallopt before any tensor is made).
+  ``GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:glibc.malloc.top_pad=67108864``,
+  or pass ``--mallopt`` (the same three malloc settings applied in-process through mallopt before any tensor is made).
+  The 64 MiB top pad keeps glibc from unmapping a worker thread's heap each time a free empties it (``--workers``).
   On a 2-vCPU development machine the tiny config at batch 32 ran at ~28 seq/s with the default allocator and
   ~710 seq/s with these settings.
 """
@@ -86,8 +87,9 @@ def loaded_blas() -> List[str]:
 
 
 def apply_mallopt() -> None:
-    """Keeps freed memory in the heap: no mmap for large blocks (M_MMAP_MAX = 0) and no trimming
-    (M_TRIM_THRESHOLD at its maximum), so large transient tensors stop costing page faults. glibc only."""
+    """Keeps freed memory in the heap: no mmap for large blocks (M_MMAP_MAX = 0), no trimming (M_TRIM_THRESHOLD at
+    its maximum) and no unmapping of emptied per-thread heaps (M_TOP_PAD of one 64 MiB heap), so large transient
+    tensors stop costing page faults. glibc only."""
     import ctypes
     import ctypes.util
 
