@@ -181,13 +181,14 @@ public sealed class NucleotideTransformerEmbedderBuilder
             NativeHeapTuning.Apply();
         }
 
+        var availableMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         var cpuBatchTokens = NucleotideTransformerEmbedder.EffectiveBatchTokens(config, options, cpuOnly: devices.All(d => d.Kind == DeviceKind.Cpu));
         var cpuPlan = CpuWorkerPlan.Resolve(
             options.CpuWorkers,
             options.CpuThreads,
             defaultThreads: torch.get_num_threads(),
             mklDispatchesOnCpuFeatures: nativeStatus.MklDispatch == MklVendorDispatch.Redirected,
-            availableMemoryBytes: GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+            availableMemoryBytes: availableMemory,
             workerBytes: CpuWorkerPlan.EstimateWorkerBytes(config, cpuBatchTokens));
         if (options.CpuThreads is int threads)
         {
@@ -252,7 +253,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
             Log.CpuWorkersPlanned(logger, cpuWorkers, threadsPerWorker, nativeStatus.MklDispatch ?? "unknown");
             if (cpuPlan.LimitedByMemory)
             {
-                Log.CpuWorkersLimitedByMemory(logger, cpuWorkers, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20);
+                Log.CpuWorkersLimitedByMemory(logger, cpuWorkers, availableMemory >> 20);
             }
 
             if (threadsPerWorker > 1 && nativeStatus.MklDispatch == MklVendorDispatch.Redirected)

@@ -138,6 +138,20 @@ public sealed class CpuWorkersTests
     }
 
     [Fact]
+    public void By_default_the_embedder_runs_a_single_threaded_worker_per_thread_when_memory_allows()
+    {
+        using var embedder = Build("v2-tiny", o => o.CpuThreads = 2);
+        var perWorker = CpuWorkerPlan.EstimateWorkerBytes(embedder.Config, embedder.MaxBatchTokens);
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+        // v2-tiny (gated feed-forward of 2 x 128 floats) at the default 8,192-token budget: 64 MiB per worker.
+        Assert.Equal(8192, embedder.MaxBatchTokens);
+        Assert.Equal(8L * 4 * 256 * 8192, perWorker);
+        Assert.Equal(available / 2 >= 2 * perWorker ? 2 : 1, embedder.CpuWorkers);
+        Assert.Single(embedder.Devices);
+    }
+
+    [Fact]
     public async Task Disposing_with_work_queued_finishes_it_before_releasing_the_shared_weights()
     {
         var reads = MixedReads(60, seed: 9);
