@@ -65,6 +65,26 @@ internal static class ArrowColumnData
         return child.Buffers[1].Memory.Slice(start, data.Length * dimension * byteWidth);
     }
 
+    /// <summary>Gets the item bytes of several null-free fixed-size list arrays, one piece per array, and their rows.</summary>
+    /// <exception cref="ArgumentException">An array has null items inside a valid row.</exception>
+    public static (ReadOnlyMemory<byte>[] Pieces, long Rows) ListItemsOfParts(IReadOnlyList<IArrowArray> parts, int dimension, int byteWidth)
+    {
+        var pieces = new ReadOnlyMemory<byte>[parts.Count];
+        long rows = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (HasNullItemsInValidRows(parts[i].Data, dimension))
+            {
+                throw new ArgumentException("Fixed-size list columns may have null rows but no null items inside a valid row.");
+            }
+
+            pieces[i] = ListItems(parts[i].Data, dimension, byteWidth);
+            rows += parts[i].Length;
+        }
+
+        return (pieces, rows);
+    }
+
     /// <summary>Whether a fixed-size list has null items inside rows that are themselves valid.</summary>
     public static bool HasNullItemsInValidRows(ArrayData data, int dimension)
     {

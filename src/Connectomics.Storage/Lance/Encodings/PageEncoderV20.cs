@@ -36,18 +36,7 @@ internal static class PageEncoderV20
             return null;
         }
 
-        var pieces = new ReadOnlyMemory<byte>[parts.Count];
-        long rows = 0;
-        for (var i = 0; i < parts.Count; i++)
-        {
-            if (ArrowColumnData.HasNullItemsInValidRows(parts[i].Data, type.Dimension))
-            {
-                throw new ArgumentException("Fixed-size list columns may have null rows but no null items inside a valid row.");
-            }
-
-            pieces[i] = ArrowColumnData.ListItems(parts[i].Data, type.Dimension, type.ByteWidth);
-            rows += parts[i].Length;
-        }
+        var (pieces, rows) = ArrowColumnData.ListItemsOfParts(parts, type.Dimension, type.ByteWidth);
 
         return new EncodedPage([pieces], EncodingMessages.Any(EncodingMessages.ArrayEncodingUrl, NoNulls(FixedSizeListMessage(type, hasNulls: false))), rows);
     }
