@@ -37,7 +37,8 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         IReadOnlyList<DeviceReplica> replicas,
         NucleotideTransformerEmbedderOptions options,
         ILogger logger,
-        int cpuWorkers)
+        int cpuWorkers,
+        int maxBatchTokens)
     {
         CpuWorkers = cpuWorkers;
         Name = name;
@@ -48,7 +49,7 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel
         _options = options;
         _logger = logger;
         _maxTokens = options.MaxTokens ?? config.MaxTokens;
-        MaxBatchTokens = EffectiveBatchTokens(config, options, replicas.All(r => r.ComputeDevice.Kind == DeviceKind.Cpu));
+        MaxBatchTokens = maxBatchTokens;
     }
 
     /// <inheritdoc />

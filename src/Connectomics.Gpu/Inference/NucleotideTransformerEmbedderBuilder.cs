@@ -182,14 +182,14 @@ public sealed class NucleotideTransformerEmbedderBuilder
         }
 
         var availableMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        var cpuBatchTokens = NucleotideTransformerEmbedder.EffectiveBatchTokens(config, options, cpuOnly: devices.All(d => d.Kind == DeviceKind.Cpu));
+        var batchTokens = NucleotideTransformerEmbedder.EffectiveBatchTokens(config, options, cpuOnly: devices.All(d => d.Kind == DeviceKind.Cpu));
         var cpuPlan = CpuWorkerPlan.Resolve(
             options.CpuWorkers,
             options.CpuThreads,
             defaultThreads: torch.get_num_threads(),
             mklDispatchesOnCpuFeatures: nativeStatus.MklDispatch == MklVendorDispatch.Redirected,
             availableMemoryBytes: availableMemory,
-            workerBytes: CpuWorkerPlan.EstimateWorkerBytes(config, cpuBatchTokens));
+            workerBytes: CpuWorkerPlan.EstimateWorkerBytes(config, batchTokens));
         if (options.CpuThreads is int threads)
         {
             torch.set_num_threads(threads);
@@ -262,7 +262,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
             }
         }
 
-        return new NucleotideTransformerEmbedder(_name!, config, tokenizer, queue, replicas, options, logger, cpuWorkers);
+        return new NucleotideTransformerEmbedder(_name!, config, tokenizer, queue, replicas, options, logger, cpuWorkers, batchTokens);
     }
 
     private static void PlaceOnDevice(EsmEncoderModel model, ComputeDevice device, ComputePrecision cudaPrecision)
