@@ -1,5 +1,4 @@
 using System.Reflection;
-using Connectomics.Tests;
 
 namespace Connectomics.Api.Tests;
 

@@ -4,7 +4,6 @@ using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Connectomics.Storage.Lance;
-using Connectomics.Tests;
 
 namespace Connectomics.Benchmarks;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Apache.Arrow;
 using Connectomics.Storage.Lance;
-using Connectomics.Tests;
 
 namespace Connectomics.Benchmarks;
 

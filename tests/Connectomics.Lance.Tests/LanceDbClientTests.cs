@@ -1,6 +1,5 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Connectomics.Storage.Tests.Lance.Interop;
 
 namespace Connectomics.Lance.Tests;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Connectomics.Storage.Tests.Lance.Interop;
 
 namespace Connectomics.Lance.Tests;
 

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Reflection;
-using Connectomics.Tests;
 using System.Xml.Linq;
 
 namespace Connectomics.Packaging.Tests;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using Connectomics.Tests;
 
 namespace Connectomics.Storage.Tests.Lance.Interop;
 

@@ -1,7 +1,7 @@
-namespace Connectomics.Tests;
+namespace Connectomics.Testing;
 
 /// <summary>Finds the repository from a test's output folder (source paths are mapped away in CI builds).</summary>
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     /// <summary>Gets the folder that holds <c>Connectomics.slnx</c>, above the running test assembly.</summary>
     public static string Path { get; } = Find();

@@ -1,6 +1,6 @@
 using Connectomics.Checkpoints;
 
-namespace Connectomics.Storage.Tests.Checkpoints;
+namespace Connectomics.Abstractions.Tests.Checkpoints;
 
 public sealed class CheckpointStateTests
 {

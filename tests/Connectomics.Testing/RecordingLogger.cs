@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Connectomics.Storage.Tests.Checkpoints;
+namespace Connectomics.Testing;
 
 /// <summary>Keeps every log entry so tests can assert on warnings.</summary>
-internal sealed class RecordingLogger : ILogger
+public sealed class RecordingLogger : ILogger
 {
     public ConcurrentQueue<(LogLevel Level, EventId EventId, string Message)> Entries { get; } = new();
 

@@ -1,13 +1,12 @@
 using System.Text.Json;
-using Connectomics.Tests;
 
-namespace Connectomics.Storage.Tests.Lance.Interop;
+namespace Connectomics.Testing;
 
 /// <summary>
 /// Runs small Node.js scripts against the official LanceDB client, which <see cref="LanceDbClientInstall"/> installs
 /// from npm once into a per-user cache folder.
 /// </summary>
-internal static class LanceDbNode
+public static class LanceDbNode
 {
     /// <summary>Runs a CommonJS script; <c>lancedb</c> and <c>arrow</c> are already required. Returns its stdout parsed as JSON.</summary>
     public static async Task<JsonElement> RunAsync(string script, params string[] args)

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Connectomics.Tests;
+namespace Connectomics.Testing;
 
 /// <summary>
 /// Installs the official LanceDB Node client with npm, once, into a per-user cache folder
 /// (<c>~/.cache/connectomics/npm/lancedb-&lt;version&gt;</c>, or <c>CONNECTOMICS_NPM_CACHE</c>), and runs processes.
 /// Shared by the interop tests and the benchmarks. A missing node or npm fails with a message that says what to install.
 /// </summary>
-internal static class LanceDbClientInstall
+public static class LanceDbClientInstall
 {
     public const string LanceDbVersion = "0.37.1";
     public const string ApacheArrowVersion = "18.1.0";
