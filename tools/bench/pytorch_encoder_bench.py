@@ -26,8 +26,10 @@ For a fair baseline (see shared/docs/performance-notes.md):
 * Debian's python3-torch alone pulls the netlib reference BLAS, about 30x slower. Use the OpenMP build of OpenBLAS:
   the package ``libopenblas0-openmp`` (installed on the project's machines) and
   ``LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp``. The pthread build of OpenBLAS oversubscribes the
-  cores next to PyTorch's OpenMP threads. Leave ``OPENBLAS_CORETYPE`` unset so OpenBLAS picks its AVX-512 kernels.
-  The BLAS library actually loaded is reported in the ``blas`` field.
+  cores next to PyTorch's OpenMP threads. OpenBLAS 0.3.21 picks its kernels from the processor, but takes generic ones
+  on processors it does not know (Intel Sapphire Rapids: ``OPENBLAS_CORETYPE=SkylakeX`` is about 4.5x faster there);
+  tools/bench/compare_with_pytorch.py times the candidates and sets the fastest. The BLAS library actually loaded is
+  reported in the ``blas`` field, ``OPENBLAS_CORETYPE`` in ``env``.
 * Set the thread count explicitly on both sides (``--threads``, default 2): Debian's PyTorch otherwise uses 1.
 * glibc's default malloc unmaps large transient tensors after every op; the notes measured up to 4x slower forwards
   from the page faults. Compare both frameworks under the same allocator settings, e.g.
@@ -217,8 +219,6 @@ def main() -> None:
     if args.mallopt:
         apply_mallopt()
     torch.set_num_threads(args.threads)
-    if os.environ.get("OPENBLAS_CORETYPE"):
-        print("warning: OPENBLAS_CORETYPE is set; OpenBLAS may not use its fastest kernels", file=sys.stderr)
     if any("/blas/libblas" in path for path in loaded_blas()):
         print("warning: the netlib reference BLAS is loaded; see the header of this script", file=sys.stderr)
 
