@@ -32,7 +32,7 @@ public static class CheckpointConnectomicsBuilderExtensions
         services.AddOptions<FileCheckpointStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<FileCheckpointStoreOptions>, NamedOptionsValidator<FileCheckpointStoreOptions, FileCheckpointStoreOptionsValidator>>());
-        services.TryAddSingleton(static s => new StorageTelemetry(s.GetService<IMeterFactory>()));
+        services.TryAddSingleton(static s => s.GetService<IMeterFactory>() is { } meters ? new StorageTelemetry(meters) : StorageTelemetry.Shared);
         services.TryAddSingleton(static s =>
         {
             var options = s.GetRequiredService<IOptions<FileCheckpointStoreOptions>>().Value;

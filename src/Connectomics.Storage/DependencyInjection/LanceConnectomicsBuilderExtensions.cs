@@ -32,7 +32,7 @@ public static class LanceConnectomicsBuilderExtensions
         services.AddOptions<LanceDatabaseOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<LanceDatabaseOptions>, NamedOptionsValidator<LanceDatabaseOptions, LanceDatabaseOptionsValidator>>());
-        services.TryAddSingleton(static s => new StorageTelemetry(s.GetService<IMeterFactory>()));
+        services.TryAddSingleton(static s => s.GetService<IMeterFactory>() is { } meters ? new StorageTelemetry(meters) : StorageTelemetry.Shared);
         services.TryAddSingleton(static s => LanceDatabase.Open(
             s.GetRequiredService<IOptions<LanceDatabaseOptions>>().Value.Directory,
             s.GetRequiredService<StorageTelemetry>(),

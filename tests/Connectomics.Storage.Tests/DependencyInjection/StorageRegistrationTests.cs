@@ -115,6 +115,21 @@ public sealed class StorageRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_meter_factory_or_logger_factory_the_process_wide_meter_is_used()
+    {
+        var services = new ServiceCollection();
+        services.AddConnectomics()
+            .AddFileCheckpointStore(o => { o.Directory = _dir.FullName; o.RunId = "r"; })
+            .AddLanceDatabase(o => o.Directory = _dir.FullName);
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Same(Connectomics.Storage.Telemetry.StorageTelemetry.Shared, provider.GetRequiredService<Connectomics.Storage.Telemetry.StorageTelemetry>());
+        Assert.Null(await provider.GetRequiredService<ICheckpointStore>().LoadAsync());
+        Assert.Empty(provider.GetRequiredService<LanceDatabase>().TableNames());
+    }
+
+    [Fact]
     public void Registering_twice_adds_nothing_twice()
     {
         var services = Services();
