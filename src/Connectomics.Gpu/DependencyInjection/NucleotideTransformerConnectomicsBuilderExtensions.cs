@@ -16,7 +16,10 @@ public static class NucleotideTransformerConnectomicsBuilderExtensions
     /// <summary>
     /// Registers a <see cref="NucleotideTransformerEmbedder"/> as <see cref="IEmbeddingModel"/> (keyed by
     /// <paramref name="name"/> when one is given), built on first use with the container's <see cref="ILoggerFactory"/>
-    /// and <see cref="IMeterFactory"/> when they are registered. Options are validated when the host starts.
+    /// and <see cref="IMeterFactory"/> when they are registered. The options are validated when the host starts:
+    /// exactly one of <see cref="NucleotideTransformerRegistration.Checkpoint"/> and
+    /// <see cref="NucleotideTransformerRegistration.Preset"/> must be set, so that a host is never left serving the
+    /// random weights of a preset it did not ask for; every problem is reported, with the registration's name.
     /// </summary>
     /// <param name="builder">The Connectomics builder.</param>
     /// <param name="configure">Chooses the model and its options.</param>
@@ -34,15 +37,16 @@ public static class NucleotideTransformerConnectomicsBuilderExtensions
         var optionsName = name ?? Options.DefaultName;
         builder.Services.AddOptions<NucleotideTransformerRegistration>(optionsName)
             .Configure(configure)
-            .Validate(r => { r.Embedder.Validate(); return true; })
             .ValidateOnStart();
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<NucleotideTransformerRegistration>, NamedOptionsValidator<NucleotideTransformerRegistration, NucleotideTransformerRegistrationValidator>>());
 
         NucleotideTransformerEmbedder Create(IServiceProvider services)
         {
             var registration = services.GetRequiredService<IOptionsMonitor<NucleotideTransformerRegistration>>().Get(optionsName);
             var embedder = NucleotideTransformerEmbedder.CreateBuilder();
             embedder = registration.Checkpoint is null
-                ? embedder.FromPreset(registration.Preset, registration.Seed)
+                ? embedder.FromPreset(registration.Preset!, registration.Seed)
                 : embedder.FromPretrained(registration.Checkpoint);
             embedder.WithOptions(registration.Embedder);
             if (services.GetService<ILoggerFactory>() is { } loggers)

@@ -6,7 +6,7 @@ using Connectomics.Gpu.Tokenization;
 namespace Connectomics.Gpu.Inference;
 
 /// <summary>How a <see cref="NucleotideTransformerEmbedder"/> runs. Validated once, when the embedder is built.</summary>
-public sealed class NucleotideTransformerEmbedderOptions
+public sealed class NucleotideTransformerEmbedderOptions : IValidatableObject
 {
     /// <summary>Gets or sets where the model runs.</summary>
     /// <value>The default value is <see cref="DeviceSelection.Auto"/>.</value>
@@ -113,21 +113,28 @@ public sealed class NucleotideTransformerEmbedderOptions
     /// <exception cref="ValidationException">A setting is invalid.</exception>
     public void Validate()
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        var errors = results.Select(r => r.ErrorMessage ?? string.Join(",", r.MemberNames)).ToList();
-        if (!Enum.IsDefined(CudaPrecision)) errors.Add($"{nameof(CudaPrecision)} '{CudaPrecision}' is not defined.");
-        if (!Enum.IsDefined(Pooling)) errors.Add($"{nameof(Pooling)} '{Pooling}' is not defined.");
-        if (!Enum.IsDefined(LongSequences)) errors.Add($"{nameof(LongSequences)} '{LongSequences}' is not defined.");
-        if (!Enum.IsDefined(Attention)) errors.Add($"{nameof(Attention)} '{Attention}' is not defined.");
+        var result = new NucleotideTransformerEmbedderOptionsValidator().Validate(null, this);
+        if (result.Failed)
+        {
+            throw new ValidationException($"{nameof(NucleotideTransformerEmbedderOptions)} is invalid: {string.Join(" ", result.Failures)}");
+        }
+    }
+
+    /// <summary>Checks the settings that attributes cannot express: defined enumeration values and settings that
+    /// depend on each other.</summary>
+    /// <param name="validationContext">The validation context.</param>
+    /// <returns>One result for each invalid setting.</returns>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(CudaPrecision)) yield return new ValidationResult($"{nameof(CudaPrecision)} '{CudaPrecision}' is not defined.", [nameof(CudaPrecision)]);
+        if (!Enum.IsDefined(Pooling)) yield return new ValidationResult($"{nameof(Pooling)} '{Pooling}' is not defined.", [nameof(Pooling)]);
+        if (!Enum.IsDefined(LongSequences)) yield return new ValidationResult($"{nameof(LongSequences)} '{LongSequences}' is not defined.", [nameof(LongSequences)]);
+        if (!Enum.IsDefined(Attention)) yield return new ValidationResult($"{nameof(Attention)} '{Attention}' is not defined.", [nameof(Attention)]);
         if (CpuWorkers > CpuThreads)
         {
-            errors.Add($"{nameof(CpuWorkers)} {CpuWorkers} exceeds {nameof(CpuThreads)} {CpuThreads}: every worker needs at least one thread.");
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ValidationException($"{nameof(NucleotideTransformerEmbedderOptions)} is invalid: {string.Join(" ", errors)}");
+            yield return new ValidationResult(
+                $"{nameof(CpuWorkers)} {CpuWorkers} exceeds {nameof(CpuThreads)} {CpuThreads}: every worker needs at least one thread.",
+                [nameof(CpuWorkers), nameof(CpuThreads)]);
         }
     }
 }

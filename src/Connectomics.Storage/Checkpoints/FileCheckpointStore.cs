@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Connectomics.Checkpoints;
+using Connectomics.Storage.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,6 +46,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
 
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly StorageTelemetry _telemetry;
     private readonly SemaphoreSlim _gate;
     private bool _tempFilesRemoved;
 
@@ -54,6 +57,28 @@ public sealed class FileCheckpointStore : ICheckpointStore
     /// <param name="logger">Receives warnings about damaged state; nothing is logged when null.</param>
     /// <exception cref="ArgumentException">The root directory is empty or the run id is not a valid directory name.</exception>
     public FileCheckpointStore(string rootDirectory, string runId, TimeProvider? timeProvider = null, ILogger? logger = null)
+        : this(rootDirectory, runId, timeProvider, logger, StorageTelemetry.Shared)
+    {
+    }
+
+    /// <summary>Initializes a new store for the run that the options name.</summary>
+    /// <param name="options">The root directory and the run id.</param>
+    /// <param name="timeProvider">The clock that stamps <see cref="CheckpointState.SavedAt"/>; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="loggerFactory">Creates the logger of saves, loads and damaged files; nothing is logged when null.</param>
+    /// <param name="meterFactory">Creates the <c>Connectomics.Storage</c> meter the store records on; a process-wide meter when null.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is invalid.</exception>
+    public FileCheckpointStore(FileCheckpointStoreOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this(
+            Validated(options).Directory,
+            options.RunId,
+            timeProvider,
+            loggerFactory?.CreateLogger<FileCheckpointStore>(),
+            meterFactory is null ? StorageTelemetry.Shared : new StorageTelemetry(meterFactory))
+    {
+    }
+
+    /// <summary>Initializes a new store that records on the given telemetry.</summary>
+    internal FileCheckpointStore(string rootDirectory, string runId, TimeProvider? timeProvider, ILogger? logger, StorageTelemetry telemetry)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
         ValidateRunId(runId);
@@ -63,6 +88,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
         PreviousPath = Path.Combine(RunDirectory, PreviousFileName);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _telemetry = telemetry;
         _gate = Gates.GetOrAdd(RunDirectory, static _ => new SemaphoreSlim(1, 1));
     }
 
@@ -87,10 +113,14 @@ public sealed class FileCheckpointStore : ICheckpointStore
         switch (current.Status)
         {
             case CheckpointFileStatus.Intact:
-                return OfThisRun(current.State!, CurrentPath);
+                var loaded = OfThisRun(current.State!, CurrentPath);
+                _telemetry.CheckpointLoaded("current");
+                Log.CheckpointLoaded(_logger, RunId, CurrentPath, loaded.StoreVersion);
+                return loaded;
             case CheckpointFileStatus.NewerFormat:
                 throw new UnsupportedCheckpointFormatException(CurrentPath, current.FormatVersion, CheckpointFile.CurrentFormatVersion);
             case CheckpointFileStatus.Damaged:
+                _telemetry.CheckpointDamaged();
                 Log.CheckpointDamaged(_logger, RunId, CurrentPath, current.Reason!);
                 break;
             default:
@@ -106,8 +136,10 @@ public sealed class FileCheckpointStore : ICheckpointStore
                     Log.CheckpointMissingUsingPrevious(_logger, RunId, CurrentPath);
                 }
 
-                Log.CheckpointPreviousUsed(_logger, RunId, PreviousPath, previous.State!.StoreVersion);
-                return OfThisRun(previous.State, PreviousPath);
+                var fallback = OfThisRun(previous.State!, PreviousPath);
+                _telemetry.CheckpointLoaded("previous");
+                Log.CheckpointPreviousUsed(_logger, RunId, PreviousPath, fallback.StoreVersion);
+                return fallback;
             case CheckpointFileStatus.NewerFormat:
                 throw new UnsupportedCheckpointFormatException(PreviousPath, previous.FormatVersion, CheckpointFile.CurrentFormatVersion);
             case CheckpointFileStatus.Damaged when current.Status == CheckpointFileStatus.Damaged:
@@ -126,6 +158,8 @@ public sealed class FileCheckpointStore : ICheckpointStore
                         CurrentPath);
                 }
 
+                _telemetry.CheckpointLoaded("none");
+                Log.CheckpointNotFound(_logger, RunId, RunDirectory);
                 return null;
         }
     }
@@ -168,6 +202,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
                     case CheckpointFileStatus.NewerFormat:
                         throw new UnsupportedCheckpointFormatException(CurrentPath, current.FormatVersion, CheckpointFile.CurrentFormatVersion);
                     case CheckpointFileStatus.Damaged:
+                        _telemetry.CheckpointDamaged();
                         Log.CheckpointDamagedNotKept(_logger, RunId, CurrentPath, current.Reason!);
                         break;
                     default:
@@ -183,12 +218,21 @@ public sealed class FileCheckpointStore : ICheckpointStore
             }
 
             DirectorySync.Flush(RunDirectory);
+            _telemetry.CheckpointSaved();
+            Log.CheckpointSaved(_logger, RunId, CurrentPath, saved.StoreVersion);
             return saved;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private static FileCheckpointStoreOptions Validated(FileCheckpointStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 
     private static void ValidateRunId(string runId)

@@ -24,4 +24,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, EventName = "CheckpointTempRemoved", Level = LogLevel.Information,
         Message = "Removed {CheckpointPath}, left by a save of run {RunId} that did not complete")]
     public static partial void CheckpointTempRemoved(ILogger logger, string runId, string checkpointPath);
+
+    [LoggerMessage(EventId = 6, EventName = "CheckpointSaved", Level = LogLevel.Debug,
+        Message = "Saved the checkpoint of run {RunId} at store version {StoreVersion} to {CheckpointPath}")]
+    public static partial void CheckpointSaved(ILogger logger, string runId, string checkpointPath, long storeVersion);
+
+    [LoggerMessage(EventId = 7, EventName = "CheckpointLoaded", Level = LogLevel.Information,
+        Message = "Resuming run {RunId} from {CheckpointPath} (store version {StoreVersion})")]
+    public static partial void CheckpointLoaded(ILogger logger, string runId, string checkpointPath, long storeVersion);
+
+    [LoggerMessage(EventId = 8, EventName = "CheckpointNotFound", Level = LogLevel.Information,
+        Message = "Run {RunId} has no checkpoint in {RunDirectory}; it starts from the beginning")]
+    public static partial void CheckpointNotFound(ILogger logger, string runId, string runDirectory);
 }

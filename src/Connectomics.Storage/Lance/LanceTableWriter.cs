@@ -4,6 +4,9 @@ using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
 using Connectomics.Storage.Lance.Table;
 using Connectomics.Storage.Lance.Validation;
+using Connectomics.Storage.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ArrowSchema = Apache.Arrow.Schema;
 
 namespace Connectomics.Storage.Lance;
@@ -29,6 +32,8 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private readonly List<LanceFieldInfo> _fields;
     private readonly List<ColumnType> _types;
     private readonly BatchValidator _validator;
+    private readonly StorageTelemetry _telemetry;
+    private readonly ILogger _logger;
     private readonly List<FragmentInfo> _fragments = [];
     private readonly List<string> _writtenFiles = [];
     private readonly List<RecordBatch> _pending = [];
@@ -39,8 +44,10 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private bool _completed;
     private bool _failed;
 
-    private LanceTableWriter(string tablePath, ArrowSchema schema, LanceWriteOptions options, LoadedManifest? baseManifest, List<LanceFieldInfo> fields, LanceDataStorageVersion version)
+    private LanceTableWriter(string tablePath, ArrowSchema schema, LanceWriteOptions options, LoadedManifest? baseManifest, List<LanceFieldInfo> fields, LanceDataStorageVersion version, StorageTelemetry telemetry, ILogger logger)
     {
+        _telemetry = telemetry;
+        _logger = logger;
         _tablePath = tablePath;
         _options = options;
         _base = baseManifest;
@@ -75,7 +82,11 @@ public sealed class LanceTableWriter : IAsyncDisposable
     /// The existing table cannot be read, has writer feature flags or a data storage version this library does not
     /// write, or its schema differs from <paramref name="schema"/> (append); the message names every difference.
     /// </exception>
-    public static async Task<LanceTableWriter> OpenAsync(string tablePath, ArrowSchema schema, LanceWriteOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<LanceTableWriter> OpenAsync(string tablePath, ArrowSchema schema, LanceWriteOptions? options = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(tablePath, schema, options, StorageTelemetry.Shared, NullLogger.Instance, cancellationToken);
+
+    /// <summary>Opens a writer that records its commits on the given telemetry and logger.</summary>
+    internal static async Task<LanceTableWriter> OpenAsync(string tablePath, ArrowSchema schema, LanceWriteOptions? options, StorageTelemetry telemetry, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
         ArgumentNullException.ThrowIfNull(schema);
@@ -98,7 +109,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Path.Combine(tablePath, TableLayout.DataDirectory));
-        return new LanceTableWriter(tablePath, schema, options, latest, fields, version);
+        return new LanceTableWriter(tablePath, schema, options, latest, fields, version, telemetry, logger);
     }
 
     /// <summary>Writes a batch. Its schema must have the writer's column names and types, in order.</summary>
@@ -169,6 +180,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     public async Task<ulong> CompleteAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDone();
+        var started = _options.TimeProvider.GetTimestamp();
         try
         {
             await CloseFileAsync(cancellationToken).ConfigureAwait(false);
@@ -191,14 +203,26 @@ public sealed class LanceTableWriter : IAsyncDisposable
                 NewFragments = _fragments,
                 DataFormatVersion = DataStorageVersion == LanceDataStorageVersion.V2_0 ? "2.0" : "2.1",
                 TimeProvider = _options.TimeProvider,
+                Telemetry = _telemetry,
+                Logger = _logger,
             };
             var version = await TableCommitter.CommitAsync(request, cancellationToken).ConfigureAwait(false);
             _completed = true;
             CommittedVersion = version;
+            var bytes = _fragments.Sum(f => f.Files.Sum(d => (long)d.FileSizeBytes));
+            var mode = ModeName(_options.Mode);
+            _telemetry.LanceCommitted(mode, RowsWritten, bytes, _options.TimeProvider.GetElapsedTime(started));
+            Log.TableCommitted(_logger, _tablePath, version, mode, RowsWritten, _fragments.Count, bytes);
             return version;
         }
-        catch
+        catch (Exception error)
         {
+            if (error is LanceCommitConflictException conflict)
+            {
+                _telemetry.LanceConflict("refused");
+                Log.CommitConflict(_logger, conflict.TablePath ?? _tablePath, conflict.ReadVersion, conflict.Message);
+            }
+
             _failed = true;
             throw;
         }
@@ -231,6 +255,14 @@ public sealed class LanceTableWriter : IAsyncDisposable
 
         _completed = true;
     }
+
+    private static string ModeName(LanceWriteMode mode) => mode switch
+    {
+        LanceWriteMode.Create => "create",
+        LanceWriteMode.Append => "append",
+        LanceWriteMode.Overwrite => "overwrite",
+        _ => "unknown",
+    };
 
     private void OpenFile()
     {

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Connectomics.Sequences;
+using Connectomics.Storage.Telemetry;
 using ParquetSharp;
 using ParquetSharp.Arrow;
 
@@ -23,15 +25,27 @@ namespace Connectomics.Storage.Parquet;
 public sealed class ParquetSequenceSource
 {
     private readonly ParquetSequenceSourceOptions _options;
+    private readonly StorageTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="ParquetSequenceSource"/> class.</summary>
     /// <param name="options">What to read; copied, so later changes do not affect this source.</param>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is invalid.</exception>
     public ParquetSequenceSource(ParquetSequenceSourceOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ParquetSequenceSource"/> class that records the rows
+    /// it reads on the <c>Connectomics.Storage</c> meter of a meter factory.</summary>
+    /// <param name="options">What to read; copied, so later changes do not affect this source.</param>
+    /// <param name="meterFactory">Creates the meter; a process-wide meter when null.</param>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is invalid.</exception>
+    public ParquetSequenceSource(ParquetSequenceSourceOptions options, IMeterFactory? meterFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options.Clone();
+        _telemetry = meterFactory is null ? StorageTelemetry.Shared : new StorageTelemetry(meterFactory);
     }
 
     /// <summary>Lists the files the inputs resolve to, in the order they are read.</summary>
@@ -70,6 +84,7 @@ public sealed class ParquetSequenceSource
             var fromRow = i == firstFile ? startRow : 0;
             await foreach (var batch in ReadFileAsync(files[i], fromRowGroup, fromRow, cancellationToken).ConfigureAwait(false))
             {
+                _telemetry.ParquetRowsRead(batch.Records.Count);
                 yield return batch;
             }
         }

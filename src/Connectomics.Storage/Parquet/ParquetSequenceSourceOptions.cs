@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Connectomics.Storage.Parquet;
 
 /// <summary>What a <see cref="ParquetSequenceSource"/> reads and how. Validated once, when the source is created.</summary>
-public sealed class ParquetSequenceSourceOptions
+public sealed class ParquetSequenceSourceOptions : IValidatableObject
 {
     private int _batchSize = ParquetSequenceDefaults.BatchSize;
 
@@ -83,55 +83,60 @@ public sealed class ParquetSequenceSourceOptions
     /// <exception cref="ValidationException">A setting is invalid.</exception>
     public void Validate()
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        var errors = results.Select(r => r.ErrorMessage ?? string.Join(",", r.MemberNames)).ToList();
+        var result = new ParquetSequenceSourceOptionsValidator().Validate(null, this);
+        if (result.Failed)
+        {
+            throw new ValidationException($"{nameof(ParquetSequenceSourceOptions)} is invalid: {string.Join(" ", result.Failures)}");
+        }
+    }
+
+    /// <summary>Checks the settings that attributes cannot express: list entries and settings that depend on each
+    /// other.</summary>
+    /// <param name="validationContext">The validation context.</param>
+    /// <returns>One result for each invalid setting.</returns>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
         if (Inputs is not null)
         {
             if (Inputs.Count == 0)
             {
-                errors.Add($"{nameof(Inputs)} is empty; name at least one file, directory or glob.");
+                yield return new ValidationResult($"{nameof(Inputs)} is empty; name at least one file, directory or glob.");
             }
 
             if (Inputs.Any(string.IsNullOrWhiteSpace))
             {
-                errors.Add($"{nameof(Inputs)} has an empty entry.");
+                yield return new ValidationResult($"{nameof(Inputs)} has an empty entry.");
             }
         }
 
         if (!string.IsNullOrWhiteSpace(IdColumn) && string.Equals(IdColumn, SequenceColumn, StringComparison.Ordinal))
         {
-            errors.Add($"{nameof(IdColumn)} and {nameof(SequenceColumn)} are both '{IdColumn}'.");
+            yield return new ValidationResult($"{nameof(IdColumn)} and {nameof(SequenceColumn)} are both '{IdColumn}'.");
         }
 
         if (MetadataColumns is not null)
         {
             if (MetadataColumns.Any(string.IsNullOrWhiteSpace))
             {
-                errors.Add($"{nameof(MetadataColumns)} has an empty entry.");
+                yield return new ValidationResult($"{nameof(MetadataColumns)} has an empty entry.");
             }
 
             var duplicates = MetadataColumns.Where(c => c is not null).GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             if (duplicates.Count > 0)
             {
-                errors.Add($"{nameof(MetadataColumns)} lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once.");
+                yield return new ValidationResult($"{nameof(MetadataColumns)} lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once.");
             }
 
             var mapped = MetadataColumns.Where(c => string.Equals(c, IdColumn, StringComparison.Ordinal) || string.Equals(c, SequenceColumn, StringComparison.Ordinal)).ToList();
             if (mapped.Count > 0)
             {
-                errors.Add($"{nameof(MetadataColumns)} lists the id or sequence column ({string.Join(", ", mapped.Select(d => $"'{d}'"))}).");
+                yield return new ValidationResult($"{nameof(MetadataColumns)} lists the id or sequence column ({string.Join(", ", mapped.Select(d => $"'{d}'"))}).");
             }
 
             if (IncludeAllOtherColumns && MetadataColumns.Count > 0)
             {
-                errors.Add($"{nameof(IncludeAllOtherColumns)} cannot be combined with a {nameof(MetadataColumns)} list.");
+                yield return new ValidationResult($"{nameof(IncludeAllOtherColumns)} cannot be combined with a {nameof(MetadataColumns)} list.");
             }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ValidationException($"{nameof(ParquetSequenceSourceOptions)} is invalid: {string.Join(" ", errors)}");
         }
     }
 }

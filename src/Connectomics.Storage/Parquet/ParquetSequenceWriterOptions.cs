@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Connectomics.Storage.Parquet;
 
 /// <summary>What a <see cref="ParquetSequenceWriter"/> writes and how. Validated once, when the writer is created.</summary>
-public sealed class ParquetSequenceWriterOptions
+public sealed class ParquetSequenceWriterOptions : IValidatableObject
 {
     private int _rowGroupSize = ParquetSequenceDefaults.RowGroupSize;
 
@@ -61,19 +61,29 @@ public sealed class ParquetSequenceWriterOptions
     /// <exception cref="ValidationException">A setting is invalid.</exception>
     public void Validate()
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        var errors = results.Select(r => r.ErrorMessage ?? string.Join(",", r.MemberNames)).ToList();
+        var result = new ParquetSequenceWriterOptionsValidator().Validate(null, this);
+        if (result.Failed)
+        {
+            throw new ValidationException($"{nameof(ParquetSequenceWriterOptions)} is invalid: {string.Join(" ", result.Failures)}");
+        }
+    }
+
+    /// <summary>Checks the settings that attributes cannot express: list entries and settings that depend on each
+    /// other.</summary>
+    /// <param name="validationContext">The validation context.</param>
+    /// <returns>One result for each invalid setting.</returns>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
         if (!string.IsNullOrWhiteSpace(IdColumn) && string.Equals(IdColumn, SequenceColumn, StringComparison.Ordinal))
         {
-            errors.Add($"{nameof(IdColumn)} and {nameof(SequenceColumn)} are both '{IdColumn}'.");
+            yield return new ValidationResult($"{nameof(IdColumn)} and {nameof(SequenceColumn)} are both '{IdColumn}'.");
         }
 
         if (MetadataColumns is not null)
         {
             if (MetadataColumns.Any(c => c is null || string.IsNullOrWhiteSpace(c.Name)))
             {
-                errors.Add($"{nameof(MetadataColumns)} has an empty entry or name.");
+                yield return new ValidationResult($"{nameof(MetadataColumns)} has an empty entry or name.");
             }
 
             var names = MetadataColumns.Where(c => c is not null && !string.IsNullOrWhiteSpace(c.Name)).Select(c => c.Name).ToList();
@@ -81,19 +91,14 @@ public sealed class ParquetSequenceWriterOptions
             var clashes = names.Where(n => !taken.Add(n)).Distinct(StringComparer.Ordinal).ToList();
             if (clashes.Count > 0)
             {
-                errors.Add($"{nameof(MetadataColumns)} repeats a column name ({string.Join(", ", clashes.Select(c => $"'{c}'"))}).");
+                yield return new ValidationResult($"{nameof(MetadataColumns)} repeats a column name ({string.Join(", ", clashes.Select(c => $"'{c}'"))}).");
             }
 
             var undefined = MetadataColumns.Where(c => c is not null && !Enum.IsDefined(c.Type)).Select(c => $"'{c.Name}'").ToList();
             if (undefined.Count > 0)
             {
-                errors.Add($"{nameof(MetadataColumns)} has an undefined type for {string.Join(", ", undefined)}.");
+                yield return new ValidationResult($"{nameof(MetadataColumns)} has an undefined type for {string.Join(", ", undefined)}.");
             }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ValidationException($"{nameof(ParquetSequenceWriterOptions)} is invalid: {string.Join(" ", errors)}");
         }
     }
 }

@@ -1,4 +1,7 @@
 using Connectomics.Storage.Lance.Metadata;
+using Connectomics.Storage.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Connectomics.Storage.Lance.Table;
 
@@ -27,4 +30,10 @@ internal sealed class CommitRequest
     public required string DataFormatVersion { get; init; }
 
     public required TimeProvider TimeProvider { get; init; }
+
+    /// <summary>Gets the metrics that count commits lost to other writers.</summary>
+    public StorageTelemetry Telemetry { get; init; } = StorageTelemetry.Shared;
+
+    /// <summary>Gets the logger of commits lost to other writers.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }

@@ -73,6 +73,8 @@ internal static class TableCommitter
             }
 
             current = await RebaseAsync(request, current, cancellationToken).ConfigureAwait(false);
+            request.Telemetry.LanceConflict("rebased");
+            Log.CommitRebased(request.Logger, tablePath, version, current.Manifest.Version);
         }
 
         throw new LanceCommitConflictException($"Gave up after {LanceWriteDefaults.MaxCommitAttempts} attempts to commit against concurrent writers.", tablePath, request.ReadVersion);

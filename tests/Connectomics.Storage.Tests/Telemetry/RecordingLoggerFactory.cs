@@ -1,0 +1,30 @@
+using Connectomics.Storage.Tests.Checkpoints;
+using Microsoft.Extensions.Logging;
+
+namespace Connectomics.Storage.Tests.Telemetry;
+
+/// <summary>Hands out one <see cref="RecordingLogger"/> for every category, remembering the categories asked for.</summary>
+internal sealed class RecordingLoggerFactory : ILoggerFactory
+{
+    public RecordingLogger Logger { get; } = new();
+
+    public List<string> Categories { get; } = [];
+
+    public ILogger CreateLogger(string categoryName)
+    {
+        lock (Categories)
+        {
+            Categories.Add(categoryName);
+        }
+
+        return Logger;
+    }
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}
