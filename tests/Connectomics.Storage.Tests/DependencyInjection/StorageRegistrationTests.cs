@@ -3,7 +3,6 @@ using Connectomics.Checkpoints;
 using Connectomics.Storage.Checkpoints;
 using Connectomics.Storage.Lance;
 using Connectomics.Storage.Tests.Lance;
-using Connectomics.Storage.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,9 @@
-using Connectomics.Storage.Tests.Checkpoints;
 using Microsoft.Extensions.Logging;
 
-namespace Connectomics.Storage.Tests.Telemetry;
+namespace Connectomics.Testing;
 
 /// <summary>Hands out one <see cref="RecordingLogger"/> for every category, remembering the categories asked for.</summary>
-internal sealed class RecordingLoggerFactory : ILoggerFactory
+public sealed class RecordingLoggerFactory : ILoggerFactory
 {
     public RecordingLogger Logger { get; } = new();
 

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace Connectomics.Storage.Tests.Telemetry;
+namespace Connectomics.Testing;
 
 /// <summary>A meter factory that records every measurement of the meters it created, and no others, so that tests
 /// running in parallel do not see each other's measurements.</summary>
-internal sealed class MetricRecorder : IMeterFactory
+public sealed class MetricRecorder : IMeterFactory
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentBag<Meter> _meters = [];
@@ -51,5 +51,5 @@ internal sealed class MetricRecorder : IMeterFactory
         }
     }
 
-    internal sealed record Measurement(string Instrument, double Value, KeyValuePair<string, object?>[] Tags);
+    public sealed record Measurement(string Instrument, double Value, KeyValuePair<string, object?>[] Tags);
 }
