@@ -170,7 +170,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     }
 
     /// <summary>Writes several batches.</summary>
-    /// <param name="batches">The rows.</param>
+    /// <param name="batches">The rows. The caller still owns each batch and may dispose it once the next one is asked for.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when every batch is written.</returns>
     public async ValueTask WriteAsync(IAsyncEnumerable<RecordBatch> batches, CancellationToken cancellationToken = default)

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Connectomics.Sequences;
 using ParquetSharp;
 using ParquetSharp.Arrow;
