@@ -2,6 +2,8 @@ using Apache.Arrow;
 using Apache.Arrow.Types;
 using Connectomics.Lance.Commands;
 using Connectomics.Lance.Tables;
+using Connectomics.Storage.Arrow;
+using Connectomics.Storage.Parquet;
 
 namespace Connectomics.Lance.Import;
 
@@ -31,20 +33,20 @@ internal sealed class ImportSchema
     /// <summary>Gets the dimension the file's type fixes (a fixed-size list), or null when each row says (a list).</summary>
     public int? FixedDimension { get; }
 
-    public static ImportSchema For(ParquetArrowFile file, string vectorColumn)
+    public static ImportSchema For(ParquetArrowReader file, string vectorColumn)
     {
         var fields = file.Schema.FieldsList;
         var vectorIndex = fields.Select(f => f.Name).ToList().IndexOf(vectorColumn);
         if (vectorIndex < 0)
         {
-            throw new CommandInputException($"'{file.Path}': no column '{vectorColumn}' (the columns are {string.Join(", ", fields.Select(f => $"'{f.Name}'"))}).");
+            throw new CommandInputException($"'{file.FilePath}': no column '{vectorColumn}' (the columns are {string.Join(", ", fields.Select(f => $"'{f.Name}'"))}).");
         }
 
         var vectorType = fields[vectorIndex].DataType;
-        if (vectorType is not (ListType or LargeListType or FixedSizeListType) || ((NestedType)vectorType).Fields[0].DataType.TypeId is not (ArrowTypeId.Float or ArrowTypeId.Double))
+        if (!FloatVectors.IsConvertible(vectorType))
         {
             throw new CommandInputException(
-                $"'{file.Path}': column '{vectorColumn}' is {ArrowTypeText.Of(vectorType)}; a vector column must be a list, large list or fixed-size list of float or double.");
+                $"'{file.FilePath}': column '{vectorColumn}' is {ArrowTypeText.Of(vectorType)}; a vector column must be a list, large list or fixed-size list of float or double.");
         }
 
         for (var i = 0; i < fields.Count; i++)
@@ -56,13 +58,13 @@ internal sealed class ImportSchema
 
             if (fields[i].Name == VectorColumn)
             {
-                throw new CommandInputException($"'{file.Path}': column '{VectorColumn}' clashes with the name the vector column '{vectorColumn}' gets in the table.");
+                throw new CommandInputException($"'{file.FilePath}': column '{VectorColumn}' clashes with the name the vector column '{vectorColumn}' gets in the table.");
             }
 
             if (!IsCarried(fields[i].DataType))
             {
                 throw new CommandInputException(
-                    $"'{file.Path}': column '{fields[i].Name}' is {ArrowTypeText.Of(fields[i].DataType)}, which a Lance table written here cannot hold (strings, binary, integers, float, double, bool, date32 and timestamps can).");
+                    $"'{file.FilePath}': column '{fields[i].Name}' is {ArrowTypeText.Of(fields[i].DataType)}, which a Lance table written here cannot hold (strings, binary, integers, float, double, bool, date32 and timestamps can).");
             }
         }
 
@@ -94,8 +96,7 @@ internal sealed class ImportSchema
         return $"its columns are {string.Join(", ", theirs)} but the first file's are {string.Join(", ", mine)}";
     }
 
-    public static Field VectorField(int dimension) =>
-        new(VectorColumn, new FixedSizeListType(new Field("item", FloatType.Default, true), dimension), false);
+    public static Field VectorField(int dimension) => new(VectorColumn, FloatVectors.CreateType(dimension), false);
 
     private static List<string> Describe(ImportSchema schema) =>
         [.. schema.Source.FieldsList.Select((f, i) => i == schema.VectorIndex ? $"{f.Name} (vector)" : $"{f.Name} ({ArrowTypeText.Of(f.DataType)})")];

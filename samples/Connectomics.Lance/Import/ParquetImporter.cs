@@ -16,7 +16,7 @@ internal sealed class ParquetImporter(ImportSettings settings)
 {
     public async Task<ImportResult> RunAsync(CancellationToken cancellationToken)
     {
-        var files = ResolveFiles();
+        var files = ParquetInputFiles.Resolve(settings.Inputs);
         var table = settings.Table;
         var exists = table.Exists;
         if (settings.Mode == LanceWriteMode.Create && exists)
@@ -38,35 +38,26 @@ internal sealed class ParquetImporter(ImportSettings settings)
         {
             foreach (var path in files)
             {
-                using var file = ParquetArrowFile.Open(path, settings.BatchRows);
-                long row = 0;
-                for (var rowGroup = 0; rowGroup < file.RowGroupCount; rowGroup++)
+                using var file = ParquetArrowReader.Open(path, settings.BatchRows);
+                await foreach (var batch in file.ReadAsync(cancellationToken: cancellationToken))
                 {
-                    await foreach (var batch in file.ReadRowGroupAsync(rowGroup, cancellationToken))
+                    // The writer keeps nothing of the batch's native memory once WriteAsync returns.
+                    using (batch)
                     {
-                        using (batch)
+                        var vectors = ToVectors(batch, dimension);
+                        dimension ??= new VectorDimension(LanceVectors.Dimension(vectors), Origin(batch.Start));
+                        writer ??= await LanceTableWriter.OpenAsync(table.Path, schema.ToTableSchema(dimension.Value), options, cancellationToken);
+                        var columns = Enumerable.Range(0, batch.RecordBatch.ColumnCount)
+                            .Select(i => i == schema.VectorIndex ? vectors : batch.RecordBatch.Column(i))
+                            .ToArray();
+                        try
                         {
-                            if (batch.Length == 0)
-                            {
-                                continue;
-                            }
-
-                            var vectors = batch.Column(schema.VectorIndex);
-                            dimension ??= new VectorDimension(
-                                VectorColumnConverter.LengthOfFirstRow(vectors, path, row, settings.VectorColumn),
-                                string.Create(CultureInfo.InvariantCulture, $"as in row {row} of '{path}'"));
-                            writer ??= await LanceTableWriter.OpenAsync(table.Path, schema.ToTableSchema(dimension.Value), options, cancellationToken);
-                            var converted = Convert(batch, schema, writer.Schema, dimension, path, row);
-                            try
-                            {
-                                await writer.WriteAsync(converted, cancellationToken);
-                            }
-                            catch (ArgumentException e)
-                            {
-                                throw new CommandInputException(string.Create(CultureInfo.InvariantCulture, $"'{path}', rows {row} to {row + batch.Length - 1}: {e.Message}"), e);
-                            }
-
-                            row += batch.Length;
+                            await writer.WriteAsync(new RecordBatch(writer.Schema, columns, batch.Length), cancellationToken);
+                        }
+                        catch (ArgumentException e)
+                        {
+                            throw new CommandInputException(string.Create(CultureInfo.InvariantCulture,
+                                $"'{path}', row group {batch.Start.RowGroup}, rows {batch.Start.RowOffset} to {batch.Start.RowOffset + batch.Length - 1}: {e.Message}"), e);
                         }
                     }
                 }
@@ -94,25 +85,22 @@ internal sealed class ParquetImporter(ImportSettings settings)
         }
     }
 
-    private static RecordBatch Convert(RecordBatch batch, ImportSchema schema, Schema tableSchema, VectorDimension dimension, string path, long firstRow)
+    /// <summary>Turns the vector column into float vectors; a length that differs names where the dimension came from.</summary>
+    private FixedSizeListArray ToVectors(ParquetArrowBatch batch, VectorDimension? dimension)
     {
-        var columns = new IArrowArray[batch.ColumnCount];
-        for (var i = 0; i < columns.Length; i++)
+        try
         {
-            columns[i] = i == schema.VectorIndex
-                ? VectorColumnConverter.Convert(batch.Column(i), dimension, path, firstRow, schema.VectorSourceName)
-                : ManagedArrowCopy.Copy(batch.Column(i));
+            return batch.ToFloatVectors(settings.VectorColumn, dimension?.Value);
         }
-
-        return new RecordBatch(tableSchema, columns, batch.Length);
+        catch (ParquetInputException e) when (e.Error == ParquetInputError.VectorLength)
+        {
+            throw new CommandInputException($"{e.Message.TrimEnd('.')} ({dimension?.Origin ?? Origin(batch.Start)}).", e);
+        }
     }
 
-    private IReadOnlyList<string> ResolveFiles()
-    {
-        // The library's input resolution (files, directories of *.parquet, globs), shared with the sequence reader.
-        var source = new ParquetSequenceSource(new ParquetSequenceSourceOptions { Inputs = [.. settings.Inputs] });
-        return source.ResolveFiles();
-    }
+    private static string Origin(ParquetReadPosition position) => position.RowGroup == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"as in row {position.RowOffset} of '{position.FilePath}'")
+        : string.Create(CultureInfo.InvariantCulture, $"as in row group {position.RowGroup}, row {position.RowOffset} of '{position.FilePath}'");
 
     private async Task<VectorDimension> TableDimensionAsync(CancellationToken cancellationToken)
     {
@@ -131,7 +119,7 @@ internal sealed class ParquetImporter(ImportSettings settings)
         ImportSchema? first = null;
         foreach (var path in files)
         {
-            using var file = ParquetArrowFile.Open(path, settings.BatchRows);
+            using var file = ParquetArrowReader.Open(path, settings.BatchRows);
             var schema = ImportSchema.For(file, settings.VectorColumn);
             if (first is not null && first.DifferenceFrom(schema) is { } difference)
             {

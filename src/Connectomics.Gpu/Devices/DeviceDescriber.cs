@@ -9,7 +9,7 @@ namespace Connectomics.Gpu.Devices;
 /// (<c>libcuda.so.1</c>, installed with every NVIDIA driver; ordinals follow <c>CUDA_VISIBLE_DEVICES</c> as in
 /// libtorch), for the CPU from <c>/proc/cpuinfo</c> and the memory the runtime may use.
 /// </summary>
-public static partial class DeviceDescriber
+internal static partial class DeviceDescriber
 {
     private const string CudaDriver = "libcuda.so.1";
 

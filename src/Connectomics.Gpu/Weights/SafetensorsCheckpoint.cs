@@ -4,7 +4,8 @@ using System.Globalization;
 namespace Connectomics.Gpu.Weights;
 
 /// <summary>
-/// A whole safetensors checkpoint, single-file or sharded, opened as one table of tensors: name → (file, entry).
+/// A whole safetensors checkpoint, single-file or sharded, opened as one table of tensors: list them (name, element
+/// type, shape) and read any one's bytes. To load a checkpoint into a module, use <see cref="StateDictLoader"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -13,15 +14,19 @@ namespace Connectomics.Gpu.Weights;
 /// shard is opened (and validated) once, and every tensor the <c>weight_map</c> names must exist in its shard.
 /// Tensors a shard holds but the index does not map are not part of the checkpoint.
 /// </para>
-/// <para>Reading from several threads at once is safe; <see cref="Dispose"/> closes every file.</para>
+/// <para>
+/// The files are memory-mapped: <see cref="GetTensorData(string)"/> returns the bytes in place, without a copy, and
+/// they stay valid until the checkpoint is disposed. Reading from several threads at once is safe;
+/// <see cref="Dispose"/> closes every file.
+/// </para>
 /// </remarks>
 public sealed class SafetensorsCheckpoint : IDisposable
 {
     /// <summary>The file name of a single-file checkpoint in a directory.</summary>
-    public const string SingleFileName = "model.safetensors";
+    internal const string SingleFileName = "model.safetensors";
 
     /// <summary>The file name of a sharded checkpoint's index in a directory.</summary>
-    public const string IndexFileName = "model.safetensors.index.json";
+    internal const string IndexFileName = "model.safetensors.index.json";
 
     private const int MaxListedTensors = 10;
 
@@ -35,23 +40,27 @@ public sealed class SafetensorsCheckpoint : IDisposable
         TotalSize = totalSize;
         _files = files;
         _tensors = tensors;
-        Tensors = tensors.AsReadOnly();
+        Entries = tensors.AsReadOnly();
+        Tensors = [.. tensors.Values.Select(e => e.Info)];
     }
 
     /// <summary>Gets the full path of what was opened: the single safetensors file, or the index file.</summary>
     public string Path { get; }
 
     /// <summary>Gets the full path of the index file, or <see langword="null"/> for a single-file checkpoint.</summary>
-    public string? IndexPath { get; }
+    internal string? IndexPath { get; }
 
     /// <summary>Gets the index's <c>metadata.total_size</c>, when it has one; <see langword="null"/> otherwise.</summary>
-    public long? TotalSize { get; }
+    internal long? TotalSize { get; }
 
     /// <summary>Gets the open files: one for a single-file checkpoint, one per distinct shard otherwise.</summary>
-    public IReadOnlyList<SafetensorsFile> Files => _files;
+    internal IReadOnlyList<SafetensorsFile> Files => _files;
 
-    /// <summary>Gets every tensor of the checkpoint by name, in ordinal name order.</summary>
-    public IReadOnlyDictionary<string, SafetensorsCheckpointEntry> Tensors { get; }
+    /// <summary>Gets where every tensor of the checkpoint lives (file and entry), by name, in ordinal name order.</summary>
+    internal IReadOnlyDictionary<string, SafetensorsCheckpointEntry> Entries { get; }
+
+    /// <summary>Gets every tensor of the checkpoint (name, element type, shape), in ordinal name order.</summary>
+    public IReadOnlyList<SafetensorsTensorInfo> Tensors { get; }
 
     /// <summary>Gets the number of tensors.</summary>
     public int Count => _tensors.Count;
@@ -113,19 +122,50 @@ public sealed class SafetensorsCheckpoint : IDisposable
 
     /// <summary>Looks up a tensor by name.</summary>
     /// <param name="name">The tensor name.</param>
-    /// <param name="entry">Where the tensor lives, when found.</param>
+    /// <param name="tensor">The tensor's name, element type and shape, when found.</param>
     /// <returns><see langword="true"/> when the tensor exists.</returns>
-    public bool TryGetTensor(string name, [MaybeNullWhen(false)] out SafetensorsCheckpointEntry entry)
+    public bool TryGetTensor(string name, [MaybeNullWhen(false)] out SafetensorsTensorInfo tensor)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _tensors.TryGetValue(name, out entry);
+        var found = _tensors.TryGetValue(name, out var entry);
+        tensor = entry?.Info;
+        return found;
     }
 
-    /// <summary>Gets where a tensor lives.</summary>
+    /// <summary>Gets a tensor's name, element type and shape.</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <returns>The tensor.</returns>
+    /// <exception cref="KeyNotFoundException">The checkpoint has no such tensor.</exception>
+    public SafetensorsTensorInfo GetTensor(string name) => GetEntry(name).Info;
+
+    /// <summary>Gets a tensor's bytes, in place in the mapped file.</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <returns>The little-endian, row-major bytes (<see cref="SafetensorsTensorInfo.ByteLength"/> of them); valid until the checkpoint is disposed.</returns>
+    /// <exception cref="KeyNotFoundException">The checkpoint has no such tensor.</exception>
+    /// <exception cref="NotSupportedException">The tensor is 2 GiB or larger; use <see cref="OpenTensorStream(string)"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The checkpoint has been disposed.</exception>
+    public ReadOnlySpan<byte> GetTensorData(string name)
+    {
+        var entry = GetEntry(name);
+        return entry.File.GetTensorData(entry.Info);
+    }
+
+    /// <summary>Opens a read-only stream over a tensor's bytes, for tensors of any size.</summary>
+    /// <param name="name">The tensor name.</param>
+    /// <returns>A stream of the little-endian, row-major bytes; it must not be used after the checkpoint is disposed.</returns>
+    /// <exception cref="KeyNotFoundException">The checkpoint has no such tensor.</exception>
+    /// <exception cref="ObjectDisposedException">The checkpoint has been disposed.</exception>
+    public Stream OpenTensorStream(string name)
+    {
+        var entry = GetEntry(name);
+        return entry.File.OpenTensorStream(entry.Info);
+    }
+
+    /// <summary>Gets where a tensor lives: its file and its entry there.</summary>
     /// <param name="name">The tensor name.</param>
     /// <returns>The file and entry of the tensor.</returns>
     /// <exception cref="KeyNotFoundException">The checkpoint has no such tensor.</exception>
-    public SafetensorsCheckpointEntry GetTensor(string name)
+    internal SafetensorsCheckpointEntry GetEntry(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return _tensors.TryGetValue(name, out var entry)

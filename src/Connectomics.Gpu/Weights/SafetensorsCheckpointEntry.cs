@@ -1,7 +1,7 @@
 namespace Connectomics.Gpu.Weights;
 
 /// <summary>Where one tensor of a checkpoint lives: the (shard) file that holds it and its entry in that file.</summary>
-public sealed class SafetensorsCheckpointEntry
+internal sealed class SafetensorsCheckpointEntry
 {
     internal SafetensorsCheckpointEntry(SafetensorsFile file, SafetensorsTensorInfo info)
     {

@@ -1,8 +1,8 @@
 namespace Connectomics.Gpu.Weights;
 
 /// <summary>
-/// The element types a safetensors file can declare. Each member maps to one exact format string in the header
-/// (see <see cref="SafetensorsDTypeExtensions.ToFormatString(SafetensorsDType)"/>): <see cref="Bool"/> is
+/// The element types a safetensors file can declare. Each member maps to one exact format string in the header:
+/// <see cref="Bool"/> is
 /// <c>"BOOL"</c>, <see cref="F8E5M2"/> is <c>"F8_E5M2"</c>, and every other member is spelled as its name.
 /// </summary>
 /// <remarks>

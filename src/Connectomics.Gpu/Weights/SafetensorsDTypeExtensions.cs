@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Connectomics.Gpu.Weights;
 
 /// <summary>Element sizes and header spellings of <see cref="SafetensorsDType"/> values.</summary>
-public static class SafetensorsDTypeExtensions
+internal static class SafetensorsDTypeExtensions
 {
     /// <summary>Gets the size in bytes of one element of <paramref name="dtype"/>.</summary>
     /// <param name="dtype">The element type.</param>

@@ -23,7 +23,7 @@ namespace Connectomics.Gpu.Weights;
 /// <see cref="Dispose"/>, which must not run while another thread still reads.
 /// </para>
 /// </remarks>
-public sealed unsafe class SafetensorsFile : IDisposable
+internal sealed unsafe class SafetensorsFile : IDisposable
 {
     private readonly SafetensorsHeader _header;
     private MemoryMappedFile? _map;

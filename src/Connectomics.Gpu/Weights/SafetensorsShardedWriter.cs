@@ -18,7 +18,7 @@ namespace Connectomics.Gpu.Weights;
 /// yet complete. Instances are not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class SafetensorsShardedWriter
+internal sealed class SafetensorsShardedWriter
 {
     private readonly List<SafetensorsTensorSource> _tensors = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);

@@ -3,8 +3,7 @@ using System.Globalization;
 namespace Connectomics.Gpu.Weights;
 
 /// <summary>
-/// One tensor's entry in a safetensors header: its name, element type, shape, and where its bytes lie in the data
-/// buffer (the part of the file after the header).
+/// One tensor of a safetensors checkpoint: its name, element type and shape, and the size of its data.
 /// </summary>
 /// <remarks>Instances are immutable and safe to share between threads.</remarks>
 public sealed class SafetensorsTensorInfo
@@ -32,12 +31,12 @@ public sealed class SafetensorsTensorInfo
     public IReadOnlyList<long> Shape { get; }
 
     /// <summary>Gets the offset of the first byte, relative to the start of the data buffer.</summary>
-    public long DataBegin { get; }
+    internal long DataBegin { get; }
 
     /// <summary>Gets the offset one past the last byte, relative to the start of the data buffer.</summary>
-    public long DataEnd { get; }
+    internal long DataEnd { get; }
 
-    /// <summary>Gets the number of bytes: <see cref="DataEnd"/> − <see cref="DataBegin"/>.</summary>
+    /// <summary>Gets the number of bytes of the tensor's data: <see cref="ElementCount"/> times the element size.</summary>
     public long ByteLength => DataEnd - DataBegin;
 
     /// <summary>Gets the number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
@@ -45,11 +44,11 @@ public sealed class SafetensorsTensorInfo
 
     /// <summary>Returns a copy of the shape as an array, the form tensor libraries take.</summary>
     /// <returns>A new array; changing it does not change this instance.</returns>
-    public long[] GetShapeArray() => (long[])_shape.Clone();
+    internal long[] GetShapeArray() => (long[])_shape.Clone();
 
     internal ReadOnlySpan<long> ShapeSpan => _shape;
 
-    /// <summary>Returns a description such as <c>encoder.weight: F32 [4, 8] @ [0, 128)</c>.</summary>
+    /// <summary>Returns a description such as <c>encoder.weight: F32 [4, 8] @ [0, 128)</c> (the byte range in the file's data).</summary>
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,

@@ -23,7 +23,7 @@ namespace Connectomics.Gpu.Weights;
 /// thread-safe.
 /// </para>
 /// </remarks>
-public sealed class SafetensorsWriter
+internal sealed class SafetensorsWriter
 {
     private static readonly JsonWriterOptions HeaderJsonOptions = new()
     {

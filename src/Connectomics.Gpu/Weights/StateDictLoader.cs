@@ -78,7 +78,7 @@ public static class StateDictLoader
         // Checkpoint key per module key; exact names are claimed before any prefix rewriting.
         var claimed = new Dictionary<string, SafetensorsCheckpointEntry>(StringComparer.Ordinal);
         var unmatched = new List<SafetensorsCheckpointEntry>();
-        foreach (var entry in checkpoint.Tensors.Values)
+        foreach (var entry in checkpoint.Entries.Values)
         {
             if (target.ContainsKey(entry.Name))
             {

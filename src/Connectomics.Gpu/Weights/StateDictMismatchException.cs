@@ -11,7 +11,7 @@ namespace Connectomics.Gpu.Weights;
 public sealed class StateDictMismatchException : ConnectomicsException
 {
     /// <summary>How many entries of each list the message shows before summarising the rest.</summary>
-    public const int MaxListedPerCategory = 25;
+    internal const int MaxListedPerCategory = 25;
 
     /// <summary>Initializes a new instance of the <see cref="StateDictMismatchException"/> class.</summary>
     public StateDictMismatchException()

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Connectomics.Storage.Arrow;
 using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
@@ -19,10 +20,20 @@ namespace Connectomics.Storage.Lance;
 /// Nothing is visible to readers until <see cref="CompleteAsync"/> commits a new version.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A writer is not thread-safe: call its methods one at a time. Several writers (in this or other processes,
 /// including LanceDB) may append to the same table concurrently; commits are atomic and an append that loses a
 /// race is rebuilt on the newer version unless that version overwrote or restored the table.
 /// <see cref="DisposeAsync"/> without a successful <see cref="CompleteAsync"/> deletes the data files written so far.
+/// </para>
+/// <para>
+/// The caller keeps ownership of every batch it writes: once <see cref="WriteAsync(RecordBatch, CancellationToken)"/>
+/// returns, the writer holds nothing that disposing the batch frees, so the caller may dispose it (or return it to
+/// the reader that made it) at once. Rows that wait for a fuller page (fewer than
+/// <see cref="LanceWriteOptions.MinRowsPerPage"/>) are copied before the call returns when their buffers are native
+/// memory (Arrow's default allocator, ParquetSharp, the C data interface); buffers backed by managed arrays are
+/// immutable and are kept without a copy.
+/// </para>
 /// </remarks>
 public sealed class LanceTableWriter : IAsyncDisposable
 {
@@ -38,6 +49,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private readonly List<string> _writtenFiles = [];
     private readonly List<RecordBatch> _pending = [];
     private long _pendingRows;
+    private int _pendingCopied;
     private DataFileWriter? _file;
     private FileStream? _stream;
     private string? _fileName;
@@ -113,7 +125,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     }
 
     /// <summary>Writes a batch. Its schema must have the writer's column names and types, in order.</summary>
-    /// <param name="batch">The rows.</param>
+    /// <param name="batch">The rows. The caller still owns it and may dispose it as soon as the call returns.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the batch is written to data files.</returns>
     /// <exception cref="ArgumentException">
@@ -152,6 +164,14 @@ public sealed class LanceTableWriter : IAsyncDisposable
                     await FlushPageAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            // What waits for a fuller page must outlive the caller's batch.
+            for (var i = _pendingCopied; i < _pending.Count; i++)
+            {
+                _pending[i] = ManagedArrowCopy.Copy(_pending[i]);
+            }
+
+            _pendingCopied = _pending.Count;
         }
         catch
         {
@@ -161,7 +181,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     }
 
     /// <summary>Writes several batches.</summary>
-    /// <param name="batches">The rows.</param>
+    /// <param name="batches">The rows. The caller still owns each batch and may dispose it once the next one is asked for.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when every batch is written.</returns>
     public async ValueTask WriteAsync(IAsyncEnumerable<RecordBatch> batches, CancellationToken cancellationToken = default)
@@ -285,6 +305,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
         RecordBatch[] parts = [.. _pending];
         _pending.Clear();
         _pendingRows = 0;
+        _pendingCopied = 0;
         await _file!.WriteAsync(parts, cancellationToken).ConfigureAwait(false);
     }
 

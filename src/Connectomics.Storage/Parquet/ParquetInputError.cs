@@ -15,13 +15,13 @@ public enum ParquetInputError
     /// <summary>The file starts like Parquet but its footer or data cannot be decoded (truncated or damaged).</summary>
     Corrupt,
 
-    /// <summary>A mapped column is not in the file.</summary>
+    /// <summary>A column that was asked for is not in the file.</summary>
     ColumnMissing,
 
-    /// <summary>A mapped column has a type that cannot be read into the record shape.</summary>
+    /// <summary>A column has a type that cannot be read as asked (into the record shape, or as vectors).</summary>
     ColumnType,
 
-    /// <summary>An id or sequence value is null.</summary>
+    /// <summary>An id or sequence value, or a vector, is null.</summary>
     NullValue,
 
     /// <summary>A resume position does not fit the input (unknown file, row group or row out of range).</summary>
@@ -29,4 +29,7 @@ public enum ParquetInputError
 
     /// <summary>The file exists but cannot be opened or read (permissions, an I/O failure).</summary>
     Unreadable,
+
+    /// <summary>A vector has another number of values than the vectors before it (or the dimension asked for).</summary>
+    VectorLength,
 }

@@ -3,15 +3,28 @@ using System.Text.RegularExpressions;
 
 namespace Connectomics.Storage.Parquet;
 
-/// <summary>Turns input entries (files, directories, globs) into the ordered list of files to read.</summary>
-internal static class ParquetInputFiles
+/// <summary>
+/// Turns input entries (files, directories, globs) into the ordered list of Parquet files to read, the way
+/// <see cref="ParquetSequenceSource"/> resolves its inputs.
+/// </summary>
+/// <remarks>
+/// An entry is a file (taken as it is, whatever its extension), a directory (every <c>*.parquet</c> file below it,
+/// recursively), or a glob: <c>*</c> and <c>?</c> match within one path segment and <c>**</c> matches any number of
+/// segments, as in <c>data/**/part-*.parquet</c>. The result is the distinct full paths in ordinal order, so the
+/// same inputs always give the same order.
+/// </remarks>
+public static class ParquetInputFiles
 {
     private static readonly char[] Wildcards = ['*', '?'];
 
     /// <summary>Resolves every entry and returns the distinct full paths in ordinal order.</summary>
-    /// <exception cref="ParquetInputException">An entry names nothing that exists, or matches no file.</exception>
+    /// <param name="inputs">Files, directories and globs.</param>
+    /// <returns>The full paths of the files, in ordinal order.</returns>
+    /// <exception cref="ParquetInputException">An entry names nothing that exists, or matches no file
+    /// (<see cref="ParquetInputError.FileNotFound"/>; the exception names the entry).</exception>
     public static IReadOnlyList<string> Resolve(IEnumerable<string> inputs)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
         var files = new HashSet<string>(StringComparer.Ordinal);
         foreach (var input in inputs)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Apache.Arrow;
-using Apache.Arrow.Ipc;
 using Connectomics.Sequences;
 using Connectomics.Storage.Telemetry;
 using ParquetSharp;
@@ -108,18 +107,14 @@ public sealed class ParquetSequenceSource
     private async IAsyncEnumerable<ParquetSequenceBatch> ReadFileAsync(
         string path, int fromRowGroup, long fromRow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = Open(path, _options.BatchSize);
+        using var reader = ParquetArrowReader.OpenFileReader(path, _options.BatchSize);
         var binding = Bind(reader, path, _options);
         var rowGroups = reader.NumRowGroups;
-        if (fromRowGroup > rowGroups || (fromRowGroup == rowGroups && fromRow > 0))
-        {
-            throw new ParquetInputException(
-                ParquetInputError.InvalidPosition, $"the start position is past the end of the file, which has {rowGroups} row group(s).", path, fromRowGroup, fromRow);
-        }
+        ParquetArrowReader.CheckStart(reader, path, fromRowGroup, fromRow);
 
         for (var rowGroup = fromRowGroup; rowGroup < rowGroups; rowGroup++)
         {
-            var rows = RowCount(reader, path, rowGroup);
+            var rows = ParquetArrowReader.ReadRowGroupRowCount(reader, path, rowGroup);
             var skip = rowGroup == fromRowGroup ? fromRow : 0;
             if (skip > rows)
             {
@@ -132,9 +127,9 @@ public sealed class ParquetSequenceSource
                 continue;
             }
 
-            using var stream = OpenRowGroup(reader, path, rowGroup, binding);
+            using var stream = ParquetArrowReader.OpenRowGroup(reader, path, rowGroup, binding.LeafIndices);
             var row = 0L;
-            while (!cancellationToken.IsCancellationRequested && await ReadNextAsync(stream, path, rowGroup, row, cancellationToken).ConfigureAwait(false) is { } batch)
+            while (!cancellationToken.IsCancellationRequested && await ParquetArrowReader.ReadNextAsync(stream, path, rowGroup, row, cancellationToken).ConfigureAwait(false) is { } batch)
             {
                 using (batch)
                 {
@@ -174,48 +169,6 @@ public sealed class ParquetSequenceSource
         return -1;
     }
 
-    private static FileReader Open(string path, int batchSize)
-    {
-        CheckMagic(path);
-        using var arrowProperties = ArrowReaderProperties.GetDefault();
-        arrowProperties.BatchSize = batchSize;
-        arrowProperties.UseThreads = false;
-        arrowProperties.PreBuffer = false;
-        try
-        {
-            return new FileReader(path, arrowProperties: arrowProperties);
-        }
-        catch (ParquetException e)
-        {
-            throw new ParquetInputException(
-                ParquetInputError.Corrupt, $"the file is truncated or damaged; its footer cannot be read ({NativeErrorText.Of(e)}).", path, innerException: e);
-        }
-    }
-
-    private static void CheckMagic(string path)
-    {
-        Span<byte> head = stackalloc byte[4];
-        int read;
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ParquetInputException(ParquetInputError.FileNotFound, "the file does not exist.", path, innerException: e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ParquetInputException(ParquetInputError.Unreadable, $"the file cannot be opened ({e.Message.Trim()}).", path, innerException: e);
-        }
-
-        if (read < head.Length || !head.SequenceEqual("PAR1"u8))
-        {
-            throw new ParquetInputException(ParquetInputError.NotParquet, "the file is not a Parquet file (it does not start with the Parquet magic bytes 'PAR1').", path);
-        }
-    }
-
     private static ParquetColumnBinding Bind(FileReader reader, string path, ParquetSequenceSourceOptions options)
     {
         Schema schema;
@@ -231,46 +184,6 @@ public sealed class ParquetSequenceSource
         }
 
         return ParquetColumnBinding.Create(path, schema, leaves, options);
-    }
-
-    private static long RowCount(FileReader reader, string path, int rowGroup)
-    {
-        try
-        {
-            using var group = reader.ParquetReader.RowGroup(rowGroup);
-            return group.MetaData.NumRows;
-        }
-        catch (ParquetException e)
-        {
-            throw new ParquetInputException(ParquetInputError.Corrupt, $"the row group metadata cannot be read ({NativeErrorText.Of(e)}).", path, rowGroup, innerException: e);
-        }
-    }
-
-    private static IArrowArrayStream OpenRowGroup(FileReader reader, string path, int rowGroup, ParquetColumnBinding binding)
-    {
-        try
-        {
-            return reader.GetRecordBatchReader([rowGroup], binding.LeafIndices);
-        }
-        catch (ParquetException e)
-        {
-            throw new ParquetInputException(ParquetInputError.Corrupt, $"the row group cannot be opened ({NativeErrorText.Of(e)}).", path, rowGroup, innerException: e);
-        }
-    }
-
-    private static async ValueTask<RecordBatch?> ReadNextAsync(IArrowArrayStream stream, string path, int rowGroup, long row, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await stream.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The Arrow C stream importer reports native read failures (bad pages, failed decompression) as plain
-            // exceptions; all of them mean the data at this point cannot be decoded.
-            throw new ParquetInputException(
-                ParquetInputError.Corrupt, $"the data cannot be decoded after row {row} of the row group ({NativeErrorText.Of(e)}).", path, rowGroup, innerException: e);
-        }
     }
 
     private static SequenceRecord[] ToRecords(RecordBatch batch, int first, ParquetColumnBinding binding, string path, int rowGroup, long batchRow)

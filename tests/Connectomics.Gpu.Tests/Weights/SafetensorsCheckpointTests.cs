@@ -25,11 +25,11 @@ public sealed class SafetensorsCheckpointTests : IDisposable
             Assert.Null(checkpoint.IndexPath);
             Assert.Null(checkpoint.TotalSize);
             Assert.Single(checkpoint.Files);
-            Assert.Equal(["a", "b"], checkpoint.Tensors.Keys);
+            Assert.Equal(["a", "b"], checkpoint.Tensors.Select(t => t.Name));
             Assert.Equal(2, checkpoint.Count);
-            var entry = checkpoint.GetTensor("b");
+            var entry = checkpoint.GetEntry("b");
             Assert.Same(checkpoint.Files[0], entry.File);
-            Assert.Equal(RawSafetensors.Float32(2f), entry.File.GetTensorData(entry.Info).ToArray());
+            Assert.Equal(RawSafetensors.Float32(2f), checkpoint.GetTensorData("b").ToArray());
         }
     }
 
@@ -89,17 +89,20 @@ public sealed class SafetensorsCheckpointTests : IDisposable
             Assert.Equal(entry, checkpoint.Path);
             Assert.Equal(120, checkpoint.TotalSize);
             Assert.Equal(3, checkpoint.Files.Count);
-            Assert.Equal(["a", "b", "c", "d", "e"], checkpoint.Tensors.Keys);
+            Assert.Equal(["a", "b", "c", "d", "e"], checkpoint.Tensors.Select(t => t.Name));
             foreach (var (name, bytes) in data)
             {
-                var tensor = checkpoint.GetTensor(name);
-                Assert.Equal(bytes, tensor.File.GetTensorData(tensor.Info).ToArray());
+                Assert.Equal(bytes, checkpoint.GetTensorData(name).ToArray());
+                using var stream = checkpoint.OpenTensorStream(name);
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                Assert.Equal(bytes, copy.ToArray());
             }
 
-            Assert.Same(checkpoint.GetTensor("a").File, checkpoint.GetTensor("b").File);
-            Assert.Same(checkpoint.GetTensor("c").File, checkpoint.GetTensor("e").File);
-            Assert.EndsWith("model-00002-of-00003.safetensors", checkpoint.GetTensor("d").File.Path, StringComparison.Ordinal);
-            Assert.Equal([2L, 2L], checkpoint.GetTensor("a").Info.Shape);
+            Assert.Same(checkpoint.GetEntry("a").File, checkpoint.GetEntry("b").File);
+            Assert.Same(checkpoint.GetEntry("c").File, checkpoint.GetEntry("e").File);
+            Assert.EndsWith("model-00002-of-00003.safetensors", checkpoint.GetEntry("d").File.Path, StringComparison.Ordinal);
+            Assert.Equal([2L, 2L], checkpoint.GetTensor("a").Shape);
             Assert.All(checkpoint.Files, f => Assert.Equal("pt", f.Metadata!["format"]));
         }
     }
@@ -116,7 +119,7 @@ public sealed class SafetensorsCheckpointTests : IDisposable
         Assert.Equal(_dir.File("model.safetensors"), entry);
         Assert.Equal(["model.safetensors"], _dir.Entries());
         using var checkpoint = SafetensorsCheckpoint.Open(_dir.Path);
-        Assert.Equal(["x", "y"], checkpoint.Tensors.Keys);
+        Assert.Equal(["x", "y"], checkpoint.Tensors.Select(t => t.Name));
     }
 
     [Fact]
@@ -202,7 +205,7 @@ public sealed class SafetensorsCheckpointTests : IDisposable
 
         using var checkpoint = SafetensorsCheckpoint.Open(_dir.Path);
 
-        Assert.Equal(["a", "b"], checkpoint.Tensors.Keys);
+        Assert.Equal(["a", "b"], checkpoint.Tensors.Select(t => t.Name));
         Assert.False(checkpoint.Contains("unmapped"));
         Assert.Single(checkpoint.Files);
         Assert.Equal(8, checkpoint.TotalSize);
@@ -238,12 +241,13 @@ public sealed class SafetensorsCheckpointTests : IDisposable
     {
         WriteShard("model.safetensors", "a");
         var checkpoint = SafetensorsCheckpoint.Open(_dir.Path);
-        var entry = checkpoint.GetTensor("a");
+        var entry = checkpoint.GetEntry("a");
 
         checkpoint.Dispose();
         checkpoint.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => entry.File.GetTensorDataPointer(entry.Info));
+        Assert.Throws<ObjectDisposedException>(() => checkpoint.OpenTensorStream("a"));
         Assert.Throws<KeyNotFoundException>(() => checkpoint.GetTensor("zzz"));
     }
 
