@@ -1,4 +1,3 @@
-using Connectomics.Tests;
 
 namespace Connectomics.Packaging.Tests;
 
