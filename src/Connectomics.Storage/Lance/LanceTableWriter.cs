@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Connectomics.Durability;
 using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
@@ -32,6 +33,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private readonly List<FragmentInfo> _fragments = [];
     private readonly List<string> _writtenFiles = [];
     private readonly List<RecordBatch> _pending = [];
+    private CommitRequest? _request;
     private long _pendingRows;
     private DataFileWriter? _file;
     private FileStream? _stream;
@@ -97,7 +99,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
                 break;
         }
 
-        Directory.CreateDirectory(Path.Combine(tablePath, TableLayout.DataDirectory));
+        DurableFile.CreateDirectory(options.FileSystem, Path.Combine(tablePath, TableLayout.DataDirectory));
         return new LanceTableWriter(tablePath, schema, options, latest, fields, version);
     }
 
@@ -180,7 +182,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
             }
 
             var append = _options.Mode == LanceWriteMode.Append && _base is not null;
-            var request = new CommitRequest
+            var request = _request = new CommitRequest
             {
                 TablePath = _tablePath,
                 Operation = append ? TransactionInfo.AppendOperation : TransactionInfo.OverwriteOperation,
@@ -191,11 +193,20 @@ public sealed class LanceTableWriter : IAsyncDisposable
                 NewFragments = _fragments,
                 DataFormatVersion = DataStorageVersion == LanceDataStorageVersion.V2_0 ? "2.0" : "2.1",
                 TimeProvider = _options.TimeProvider,
+                FileSystem = _options.FileSystem,
             };
             var version = await TableCommitter.CommitAsync(request, cancellationToken).ConfigureAwait(false);
             _completed = true;
             CommittedVersion = version;
             return version;
+        }
+        catch when (_request?.PublishedVersion is { } published)
+        {
+            // The manifest is under its final name, so the version is visible and references the data files: keep
+            // them, though the commit failed after that (flushing the directory).
+            _completed = true;
+            CommittedVersion = published;
+            throw;
         }
         catch
         {
@@ -236,7 +247,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     {
         _fileName = TableLayout.NewDataFileName();
         var path = TableLayout.DataFilePath(_tablePath, _fileName);
-        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        _stream = _options.FileSystem.CreateNew(path, 1 << 16, FileOptions.Asynchronous);
         _writtenFiles.Add(path);
         _file = new DataFileWriter(_stream, _fields, _types, DataStorageVersion);
     }
@@ -266,6 +277,9 @@ public sealed class LanceTableWriter : IAsyncDisposable
         await FlushPageAsync(cancellationToken).ConfigureAwait(false);
 
         var size = await _file.FinishAsync(cancellationToken).ConfigureAwait(false);
+
+        // On storage before any manifest that references the file is published; the commit flushes the directory.
+        _options.FileSystem.FlushFile(_stream);
         await _stream.DisposeAsync().ConfigureAwait(false);
         var (major, minor) = _file.ManifestVersion;
         var dataFile = new DataFileInfo
