@@ -168,6 +168,11 @@ public sealed class LanceTableWriter : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the operation (before the manifest is published).</param>
     /// <returns>The committed version. An append of zero rows commits nothing and returns the current version.</returns>
     /// <exception cref="LanceCommitConflictException">Another writer committed an incompatible change first.</exception>
+    /// <exception cref="IOException">
+    /// A file or directory cannot be written or flushed to storage. If the manifest was already published (only its
+    /// directory could not be flushed), the version is visible: <see cref="CommittedVersion"/> is set and the data
+    /// files are kept.
+    /// </exception>
     public async Task<ulong> CompleteAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDone();
