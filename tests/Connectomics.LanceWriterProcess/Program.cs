@@ -7,10 +7,14 @@
 //                                          "<round> <version>" after each commit
 //   crash <table> <tag> <stage> <rows>     appends one batch and kills this process with SIGKILL when the commit
 //                                          reaches <stage> (a CommitStage name); exits 3 if it was never reached
+//   checkpoint <table> <tag> <rows> <root> appends one batch, then saves a checkpoint of run <tag> under <root> that
+//                                          records the committed version; prints the version
 using System.Diagnostics;
 using System.Globalization;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Connectomics.Checkpoints;
+using Connectomics.Storage.Checkpoints;
 using Connectomics.Storage.Lance;
 using Connectomics.Storage.Lance.Table;
 
@@ -50,8 +54,19 @@ switch (args)
         await AppendAsync(table, tag, int.Parse(rows, CultureInfo.InvariantCulture));
         return 3;
 
+    case ["checkpoint", var table, var tag, var rows, var root]:
+        var committed = await AppendAsync(table, tag, int.Parse(rows, CultureInfo.InvariantCulture));
+        await new FileCheckpointStore(root, tag).SaveAsync(new CheckpointState
+        {
+            RunId = tag,
+            Position = new Dictionary<string, string> { ["table"] = table },
+            StoreVersion = (long)committed,
+        });
+        Console.WriteLine(committed.ToString(CultureInfo.InvariantCulture));
+        return 0;
+
     default:
-        Console.Error.WriteLine("usage: append <table> <tag> <rounds> <rows> <start-dir> | crash <table> <tag> <stage> <rows>");
+        Console.Error.WriteLine("usage: append <table> <tag> <rounds> <rows> <start-dir> | crash <table> <tag> <stage> <rows> | checkpoint <table> <tag> <rows> <root>");
         return 2;
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Connectomics.Durability;
 
 namespace Connectomics.Gpu.Weights;
 
@@ -108,7 +109,7 @@ internal sealed class SafetensorsIndex
     }
 
     /// <summary>Writes an index the way Hugging Face tooling does: 2-space indentation, keys sorted.</summary>
-    internal static void Write(string indexPath, long totalSize, IEnumerable<KeyValuePair<string, string>> weightMap)
+    internal static void Write(string indexPath, long totalSize, IEnumerable<KeyValuePair<string, string>> weightMap, IDurableFileSystem fileSystem)
     {
         AtomicFile.Write(indexPath, stream =>
         {
@@ -129,7 +130,7 @@ internal sealed class SafetensorsIndex
             }
 
             stream.WriteByte((byte)'\n');
-        });
+        }, fileSystem);
     }
 
     private static void ValidateShardName(string indexPath, string tensor, string shard)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Connectomics.Durability;
 
 namespace Connectomics.Gpu.Weights;
 
@@ -81,7 +82,14 @@ internal sealed class SafetensorsShardedWriter
     /// <returns>The path to open the checkpoint from: the index file, or the single file.</returns>
     /// <exception cref="ArgumentException"><paramref name="directory"/> or <paramref name="baseName"/> is null or empty, or <paramref name="baseName"/> holds a path separator.</exception>
     /// <exception cref="InvalidOperationException">A data callback wrote the wrong number of bytes.</exception>
-    public string WriteTo(string directory, string baseName = "model")
+    public string WriteTo(string directory, string baseName = "model") => WriteTo(directory, baseName, OperatingSystemFileSystem.Instance);
+
+    /// <summary>Writes the checkpoint, making the file-system calls through <paramref name="fileSystem"/>.</summary>
+    /// <param name="directory">The target directory.</param>
+    /// <param name="baseName">The file name stem.</param>
+    /// <param name="fileSystem">Creates, flushes and renames the files.</param>
+    /// <returns>The path to open the checkpoint from: the index file, or the single file.</returns>
+    internal string WriteTo(string directory, string baseName, IDurableFileSystem fileSystem)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrEmpty(baseName);
@@ -91,13 +99,13 @@ internal sealed class SafetensorsShardedWriter
         }
 
         var fullDirectory = Path.GetFullPath(directory);
-        Directory.CreateDirectory(fullDirectory);
+        DurableFile.CreateDirectory(fileSystem, fullDirectory);
         var shards = Split();
 
         if (shards.Count == 1)
         {
             var single = Path.Combine(fullDirectory, baseName + ".safetensors");
-            NewShardWriter(shards[0]).WriteTo(single);
+            NewShardWriter(shards[0]).WriteTo(single, fileSystem);
             return single;
         }
 
@@ -105,12 +113,12 @@ internal sealed class SafetensorsShardedWriter
         for (var i = 0; i < shards.Count; i++)
         {
             var shardName = string.Create(CultureInfo.InvariantCulture, $"{baseName}-{i + 1:D5}-of-{shards.Count:D5}.safetensors");
-            NewShardWriter(shards[i]).WriteTo(Path.Combine(fullDirectory, shardName));
+            NewShardWriter(shards[i]).WriteTo(Path.Combine(fullDirectory, shardName), fileSystem);
             weightMap.AddRange(shards[i].Select(t => new KeyValuePair<string, string>(t.Name, shardName)));
         }
 
         var indexPath = Path.Combine(fullDirectory, baseName + ".safetensors.index.json");
-        SafetensorsIndex.Write(indexPath, DataLength, weightMap);
+        SafetensorsIndex.Write(indexPath, DataLength, weightMap, fileSystem);
         return indexPath;
     }
 

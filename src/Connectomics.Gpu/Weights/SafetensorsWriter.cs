@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Connectomics.Durability;
 
 namespace Connectomics.Gpu.Weights;
 
@@ -78,12 +79,7 @@ internal sealed class SafetensorsWriter
     /// <param name="path">The path of the file to create or replace. Missing directories are created.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="InvalidOperationException">A data callback wrote the wrong number of bytes, or the header would exceed 100,000,000 bytes.</exception>
-    public void WriteTo(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var plan = Plan();
-        AtomicFile.Write(path, stream => Write(plan, stream));
-    }
+    public void WriteTo(string path) => WriteTo(path, OperatingSystemFileSystem.Instance);
 
     /// <summary>Writes the file's bytes to <paramref name="destination"/>, from its current position.</summary>
     /// <param name="destination">A writable stream.</param>
@@ -92,6 +88,16 @@ internal sealed class SafetensorsWriter
     {
         ArgumentNullException.ThrowIfNull(destination);
         Write(Plan(), destination);
+    }
+
+    /// <summary>Writes the file atomically and durably, making the file-system calls through <paramref name="fileSystem"/>.</summary>
+    /// <param name="path">The path of the file to create or replace. Missing directories are created.</param>
+    /// <param name="fileSystem">Creates, flushes and renames the files.</param>
+    internal void WriteTo(string path, IDurableFileSystem fileSystem)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var plan = Plan();
+        AtomicFile.Write(path, stream => Write(plan, stream), fileSystem);
     }
 
     internal SafetensorsWriter Add(SafetensorsTensorSource source)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Connectomics.Checkpoints;
+using Connectomics.Durability;
 using Connectomics.Storage.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,6 +49,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
     private readonly ILogger _logger;
     private readonly StorageTelemetry _telemetry;
     private readonly SemaphoreSlim _gate;
+    private readonly IDurableFileSystem _fileSystem;
     private bool _tempFilesRemoved;
 
     /// <summary>Initializes a new store for one run.</summary>
@@ -57,7 +59,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
     /// <param name="logger">Receives warnings about damaged state; nothing is logged when null.</param>
     /// <exception cref="ArgumentException">The root directory is empty or the run id is not a valid directory name.</exception>
     public FileCheckpointStore(string rootDirectory, string runId, TimeProvider? timeProvider = null, ILogger? logger = null)
-        : this(rootDirectory, runId, timeProvider, logger, StorageTelemetry.Shared)
+        : this(rootDirectory, runId, timeProvider, logger, StorageTelemetry.Shared, OperatingSystemFileSystem.Instance)
     {
     }
 
@@ -73,13 +75,22 @@ public sealed class FileCheckpointStore : ICheckpointStore
             options.RunId,
             timeProvider,
             loggerFactory?.CreateLogger<FileCheckpointStore>(),
-            meterFactory is null ? StorageTelemetry.Shared : new StorageTelemetry(meterFactory))
+            meterFactory is null ? StorageTelemetry.Shared : new StorageTelemetry(meterFactory),
+            OperatingSystemFileSystem.Instance)
     {
     }
 
-    /// <summary>Initializes a new store that records on the given telemetry.</summary>
-    internal FileCheckpointStore(string rootDirectory, string runId, TimeProvider? timeProvider, ILogger? logger, StorageTelemetry telemetry)
+    /// <summary>Initializes a new store for one run that makes its file-system calls through <paramref name="fileSystem"/>.</summary>
+    /// <param name="rootDirectory">The directory under which each run has its own directory.</param>
+    /// <param name="runId">The run's identifier.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Receives warnings about damaged state; nothing is logged when null.</param>
+    /// <param name="telemetry">The metrics the store records on.</param>
+    /// <param name="fileSystem">Creates, flushes and renames the files.</param>
+    internal FileCheckpointStore(string rootDirectory, string runId, TimeProvider? timeProvider, ILogger? logger, StorageTelemetry telemetry, IDurableFileSystem fileSystem)
     {
+        ArgumentNullException.ThrowIfNull(telemetry);
+        ArgumentNullException.ThrowIfNull(fileSystem);
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
         ValidateRunId(runId);
         RunId = runId;
@@ -90,6 +101,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
         _logger = logger ?? NullLogger.Instance;
         _telemetry = telemetry;
         _gate = Gates.GetOrAdd(RunDirectory, static _ => new SemaphoreSlim(1, 1));
+        _fileSystem = fileSystem;
     }
 
     /// <inheritdoc/>
@@ -183,21 +195,21 @@ public sealed class FileCheckpointStore : ICheckpointStore
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            CreateRunDirectory();
+            DurableFile.CreateDirectory(_fileSystem, RunDirectory);
 
             RemoveTempFiles();
 
             var tempPath = Path.Combine(RunDirectory, $"{TempFilePrefix}{Guid.NewGuid():N}{TempFileSuffix}");
             try
             {
-                await WriteDurablyAsync(tempPath, bytes, cancellationToken).ConfigureAwait(false);
+                await DurableFile.WriteTempAsync(_fileSystem, tempPath, bytes, cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
 
                 var current = await ReadAsync(CurrentPath, CancellationToken.None).ConfigureAwait(false);
                 switch (current.Status)
                 {
                     case CheckpointFileStatus.Intact:
-                        File.Move(CurrentPath, PreviousPath, overwrite: true);
+                        _fileSystem.Rename(CurrentPath, PreviousPath);
                         break;
                     case CheckpointFileStatus.NewerFormat:
                         throw new UnsupportedCheckpointFormatException(CurrentPath, current.FormatVersion, CheckpointFile.CurrentFormatVersion);
@@ -209,15 +221,15 @@ public sealed class FileCheckpointStore : ICheckpointStore
                         break;
                 }
 
-                File.Move(tempPath, CurrentPath, overwrite: true);
+                // Renames the new state into place and flushes the directory, making both renames durable.
+                DurableFile.Publish(_fileSystem, tempPath, CurrentPath);
             }
             catch
             {
-                TryDelete(tempPath);
+                DurableFile.DeleteQuietly(_fileSystem, tempPath);
                 throw;
             }
 
-            DirectorySync.Flush(RunDirectory);
             _telemetry.CheckpointSaved();
             Log.CheckpointSaved(_logger, RunId, CurrentPath, saved.StoreVersion);
             return saved;
@@ -246,47 +258,10 @@ public sealed class FileCheckpointStore : ICheckpointStore
         }
     }
 
-    /// <summary>Creates the run directory and any missing parents, flushing each new entry into its parent.</summary>
-    private void CreateRunDirectory()
-    {
-        var created = new List<string>();
-        for (var directory = RunDirectory; directory is not null && !Directory.Exists(directory); directory = Path.GetDirectoryName(directory))
-        {
-            created.Add(directory);
-        }
-
-        if (created.Count == 0)
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(RunDirectory);
-        for (var index = created.Count - 1; index >= 0; index--)
-        {
-            DirectorySync.Flush(Path.GetDirectoryName(created[index])!);
-        }
-    }
-
     private CheckpointState OfThisRun(CheckpointState state, string path) =>
         string.Equals(state.RunId, RunId, StringComparison.Ordinal)
             ? state
             : throw new CheckpointCorruptedException($"Checkpoint '{path}' holds the state of run '{state.RunId}', not of run '{RunId}'.", path);
-
-    private static async Task WriteDurablyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
-    {
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-        });
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-        }
-    }
 
     private static async Task<CheckpointFileContent> ReadAsync(string path, CancellationToken cancellationToken)
     {
@@ -321,20 +296,6 @@ public sealed class FileCheckpointStore : ICheckpointStore
         }
 
         return CheckpointFile.Parse(bytes);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     private async Task RemoveTempFilesOnceAsync(CancellationToken cancellationToken)

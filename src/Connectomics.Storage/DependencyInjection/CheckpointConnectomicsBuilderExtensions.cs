@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Connectomics.Checkpoints;
 using Connectomics.DependencyInjection;
+using Connectomics.Durability;
 using Connectomics.Storage.Checkpoints;
 using Connectomics.Storage.DependencyInjection;
 using Connectomics.Storage.Telemetry;
@@ -41,7 +42,8 @@ public static class CheckpointConnectomicsBuilderExtensions
                 options.RunId,
                 s.GetService<TimeProvider>(),
                 s.GetService<ILoggerFactory>()?.CreateLogger<FileCheckpointStore>(),
-                s.GetRequiredService<StorageTelemetry>());
+                s.GetRequiredService<StorageTelemetry>(),
+                OperatingSystemFileSystem.Instance);
         });
         services.TryAddSingleton<ICheckpointStore>(static s => s.GetRequiredService<FileCheckpointStore>());
         return builder;

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Connectomics.Durability;
 using Connectomics.Storage.Arrow;
 using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
@@ -48,6 +49,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private readonly List<FragmentInfo> _fragments = [];
     private readonly List<string> _writtenFiles = [];
     private readonly List<RecordBatch> _pending = [];
+    private CommitRequest? _request;
     private long _pendingRows;
     private int _pendingCopied;
     private DataFileWriter? _file;
@@ -120,7 +122,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
                 break;
         }
 
-        Directory.CreateDirectory(Path.Combine(tablePath, TableLayout.DataDirectory));
+        DurableFile.CreateDirectory(options.FileSystem, Path.Combine(tablePath, TableLayout.DataDirectory));
         return new LanceTableWriter(tablePath, schema, options, latest, fields, version, telemetry, logger);
     }
 
@@ -197,6 +199,11 @@ public sealed class LanceTableWriter : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the operation (before the manifest is published).</param>
     /// <returns>The committed version. An append of zero rows commits nothing and returns the current version.</returns>
     /// <exception cref="LanceCommitConflictException">Another writer committed an incompatible change first.</exception>
+    /// <exception cref="IOException">
+    /// A file or directory cannot be written or flushed to storage. If the manifest was already published (only its
+    /// directory could not be flushed), the version is visible: <see cref="CommittedVersion"/> is set and the data
+    /// files are kept.
+    /// </exception>
     public async Task<ulong> CompleteAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDone();
@@ -212,7 +219,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
             }
 
             var append = _options.Mode == LanceWriteMode.Append && _base is not null;
-            var request = new CommitRequest
+            var request = _request = new CommitRequest
             {
                 TablePath = _tablePath,
                 Operation = append ? TransactionInfo.AppendOperation : TransactionInfo.OverwriteOperation,
@@ -225,6 +232,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
                 TimeProvider = _options.TimeProvider,
                 Telemetry = _telemetry,
                 Logger = _logger,
+                FileSystem = _options.FileSystem,
             };
             var version = await TableCommitter.CommitAsync(request, cancellationToken).ConfigureAwait(false);
             _completed = true;
@@ -234,6 +242,14 @@ public sealed class LanceTableWriter : IAsyncDisposable
             _telemetry.LanceCommitted(mode, RowsWritten, bytes, _options.TimeProvider.GetElapsedTime(started));
             Log.TableCommitted(_logger, _tablePath, version, mode, RowsWritten, _fragments.Count, bytes);
             return version;
+        }
+        catch when (_request?.PublishedVersion is { } published)
+        {
+            // The manifest is under its final name, so the version is visible and references the data files: keep
+            // them, though the commit failed after that (flushing the directory).
+            _completed = true;
+            CommittedVersion = published;
+            throw;
         }
         catch (Exception error)
         {
@@ -288,7 +304,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     {
         _fileName = TableLayout.NewDataFileName();
         var path = TableLayout.DataFilePath(_tablePath, _fileName);
-        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        _stream = _options.FileSystem.CreateNew(path, 1 << 16, FileOptions.Asynchronous);
         _writtenFiles.Add(path);
         _file = new DataFileWriter(_stream, _fields, _types, DataStorageVersion);
     }
@@ -319,6 +335,9 @@ public sealed class LanceTableWriter : IAsyncDisposable
         await FlushPageAsync(cancellationToken).ConfigureAwait(false);
 
         var size = await _file.FinishAsync(cancellationToken).ConfigureAwait(false);
+
+        // On storage before any manifest that references the file is published; the commit flushes the directory.
+        _options.FileSystem.FlushFile(_stream);
         await _stream.DisposeAsync().ConfigureAwait(false);
         var (major, minor) = _file.ManifestVersion;
         var dataFile = new DataFileInfo

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Connectomics.Durability;
 
 namespace Connectomics.Storage.Lance;
 
@@ -61,4 +62,8 @@ public sealed class LanceWriteOptions
     /// <summary>Gets or sets the clock for commit timestamps.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the file system that creates, flushes and publishes the table's files.</summary>
+    /// <value>The default value is <see cref="OperatingSystemFileSystem.Instance"/>.</value>
+    internal IDurableFileSystem FileSystem { get; set; } = OperatingSystemFileSystem.Instance;
 }

@@ -1,5 +1,6 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Connectomics.Durability;
 using Connectomics.Sequences;
 using ParquetSharp;
 using ArrowFileWriter = ParquetSharp.Arrow.FileWriter;
@@ -22,6 +23,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
     private readonly string _path;
     private readonly string _tempPath;
     private readonly Schema _schema;
+    private readonly IDurableFileSystem _fileSystem;
     private readonly List<SequenceRecord> _pending;
     private ArrowFileWriter? _writer;
     private State _state;
@@ -32,8 +34,18 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
     /// <exception cref="ParquetOutputException">The target exists and <see cref="ParquetSequenceWriterOptions.Overwrite"/>
     /// is off, its directory does not exist, or the temporary file cannot be created.</exception>
     public ParquetSequenceWriter(ParquetSequenceWriterOptions options)
+        : this(options, OperatingSystemFileSystem.Instance)
+    {
+    }
+
+    /// <summary>Initializes a writer that flushes and renames its file through <paramref name="fileSystem"/>.</summary>
+    /// <param name="options">What to write; copied, so later changes do not affect this writer.</param>
+    /// <param name="fileSystem">Flushes the finished file and publishes it.</param>
+    internal ParquetSequenceWriter(ParquetSequenceWriterOptions options, IDurableFileSystem fileSystem)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        _fileSystem = fileSystem;
         options.Validate();
         _options = options.Clone();
         _path = Path.GetFullPath(_options.Path);
@@ -48,7 +60,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
             throw new ParquetOutputException("the file already exists and overwriting is off.", _path);
         }
 
-        _tempPath = Path.Combine(directory, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
+        _tempPath = DurableFile.TempPathFor(_path);
         _schema = BuildSchema(_options);
         _pending = new List<SequenceRecord>(Math.Min(_options.RowGroupSize, 1 << 16));
         try
@@ -61,7 +73,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
         }
         catch (Exception e) when (e is ParquetException or IOException or UnauthorizedAccessException)
         {
-            DeleteQuietly(_tempPath);
+            DurableFile.DeleteQuietly(_fileSystem, _tempPath);
             throw new ParquetOutputException($"the temporary file '{_tempPath}' cannot be created ({NativeErrorText.Of(e)}).", _path, innerException: e);
         }
     }
@@ -148,12 +160,17 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
 
             try
             {
-                using (var stream = new FileStream(_tempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                // The native writer has closed the file; flush it, publish it, flush the directory.
+                DurableFile.FlushExisting(_fileSystem, _tempPath);
+                if (_options.Overwrite)
                 {
-                    stream.Flush(flushToDisk: true);
+                    DurableFile.Publish(_fileSystem, _tempPath, _path);
                 }
-
-                File.Move(_tempPath, _path, _options.Overwrite);
+                else if (!DurableFile.TryPublishNew(_fileSystem, _tempPath, _path))
+                {
+                    // Created by someone else while this file was written; overwriting is off, so it is kept.
+                    throw new IOException($"The file '{_path}' already exists.");
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -195,7 +212,7 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
 
         if (!committed)
         {
-            DeleteQuietly(_tempPath);
+            DurableFile.DeleteQuietly(_fileSystem, _tempPath);
         }
 
         return ValueTask.CompletedTask;
@@ -226,18 +243,6 @@ public sealed class ParquetSequenceWriter : IAsyncDisposable
         ParquetMetadataType.Timestamp => new TimestampType(Apache.Arrow.Types.TimeUnit.Microsecond, "UTC"),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown metadata type."),
     };
-
-    private static void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover hidden temporary file is harmless; removal must not mask the original outcome.
-        }
-    }
 
     private void EnsureOpen()
     {

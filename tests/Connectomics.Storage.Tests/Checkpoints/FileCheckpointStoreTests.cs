@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Connectomics.Checkpoints;
+using Connectomics.Durability;
 using Connectomics.Storage.Checkpoints;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -434,17 +435,17 @@ public sealed class FileCheckpointStoreTests : IDisposable
     [Fact]
     public void Flushing_a_directory_works_and_on_linux_a_missing_one_fails()
     {
-        DirectorySync.Flush(_root.Path);
+        OperatingSystemFileSystem.Instance.FlushDirectory(_root.Path);
 
         var missing = Path.Combine(_root.Path, "missing");
         if (OperatingSystem.IsLinux())
         {
-            var error = Assert.Throws<IOException>(() => DirectorySync.Flush(missing));
+            var error = Assert.Throws<IOException>(() => OperatingSystemFileSystem.Instance.FlushDirectory(missing));
             Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         }
         else
         {
-            DirectorySync.Flush(missing);
+            OperatingSystemFileSystem.Instance.FlushDirectory(missing);
         }
     }
 

@@ -1,3 +1,4 @@
+using Connectomics.Durability;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -36,4 +37,14 @@ internal sealed class CommitRequest
 
     /// <summary>Gets the logger of commits lost to other writers.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>Gets the file system that flushes the data files' directory and writes and publishes the commit's files.</summary>
+    public required IDurableFileSystem FileSystem { get; init; }
+
+    /// <summary>
+    /// Gets or sets the version whose manifest the commit published, set as soon as it is under its final name: a
+    /// commit that fails after that point (flushing the directory) has still made the version visible, so its data
+    /// files must be kept.
+    /// </summary>
+    public ulong? PublishedVersion { get; set; }
 }

@@ -1,17 +1,24 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
-using Connectomics.Storage.Lance.Files;
+using Connectomics.Durability;
 using Connectomics.Storage.Lance.Metadata;
 
 namespace Connectomics.Storage.Lance.Table;
 
 /// <summary>
-/// Commits a new table version: writes the transaction file, builds the manifest on the latest version and
-/// publishes it under its final name with a put-if-absent move (<see cref="NoReplaceMove"/>: on Linux
-/// <c>renameat2(RENAME_NOREPLACE)</c>; on Windows a rename that refuses to replace). Losing the race to another writer rebuilds
-/// the manifest on the newer version when the operations are compatible.
+/// Commits a new table version: flushes the data files' directory, writes the transaction file, builds the manifest
+/// on the latest version and publishes it under its final name with a put-if-absent move
+/// (<see cref="DurableFile.TryPublishNew"/>: on Linux <c>renameat2(RENAME_NOREPLACE)</c>; on Windows a rename that
+/// refuses to replace). Losing the race to another writer rebuilds the manifest on the newer version when the
+/// operations are compatible.
 /// </summary>
+/// <remarks>
+/// Every file is on storage before the file that refers to it is published: the data files (flushed by the writer)
+/// and their directory entries before the manifest, and each transaction file and manifest is flushed before its
+/// rename, after which its directory is flushed. A version that a later step (a checkpoint, say) records is
+/// therefore never lost in a power failure.
+/// </remarks>
 internal static class TableCommitter
 {
     private static readonly string LibraryVersion = typeof(TableCommitter).Assembly
@@ -25,8 +32,15 @@ internal static class TableCommitter
 
     public static async Task<ulong> CommitAsync(CommitRequest request, CancellationToken cancellationToken)
     {
-        StageReached?.Invoke(CommitStage.Starting);
+        var fileSystem = request.FileSystem;
         var tablePath = request.TablePath;
+        if (request.NewFragments.Count > 0)
+        {
+            // The data files themselves were flushed as they were closed; this makes their names durable.
+            fileSystem.FlushDirectory(Path.Combine(tablePath, TableLayout.DataDirectory));
+        }
+
+        StageReached?.Invoke(CommitStage.Starting);
         var uuid = Guid.NewGuid().ToString("D");
         var transaction = new TransactionInfo { ReadVersion = request.ReadVersion, Uuid = uuid, Operation = request.Operation };
         transaction.Fragments.AddRange(request.NewFragments.Select(CloneWithoutId));
@@ -38,12 +52,17 @@ internal static class TableCommitter
         var transactionBytes = transaction.Encode();
         var transactionFile = string.Create(CultureInfo.InvariantCulture, $"{request.ReadVersion}-{uuid}.txn");
         var transactionsDirectory = Path.Combine(tablePath, TableLayout.TransactionsDirectory);
-        Directory.CreateDirectory(transactionsDirectory);
-        await WriteThenMoveAsync(Path.Combine(transactionsDirectory, transactionFile), transactionBytes, overwrite: false, cancellationToken).ConfigureAwait(false);
+        DurableFile.CreateDirectory(fileSystem, transactionsDirectory);
+        var transactionPath = Path.Combine(transactionsDirectory, transactionFile);
+        if (!await DurableFile.TryWriteNewAsync(fileSystem, transactionPath, StagingPath(transactionsDirectory), transactionBytes, cancellationToken).ConfigureAwait(false))
+        {
+            throw new IOException($"'{transactionPath}' already exists.");
+        }
+
         StageReached?.Invoke(CommitStage.TransactionWritten);
 
         var versionsDirectory = Path.Combine(tablePath, TableLayout.VersionsDirectory);
-        Directory.CreateDirectory(versionsDirectory);
+        DurableFile.CreateDirectory(fileSystem, versionsDirectory);
         var current = request.Base;
         for (var attempt = 0; attempt < LanceWriteDefaults.MaxCommitAttempts; attempt++)
         {
@@ -52,24 +71,17 @@ internal static class TableCommitter
             var manifest = Build(request, current, version, transactionFile);
             var bytes = ManifestFile.Encode(manifest, request.Operation == TransactionInfo.AppendOperation ? current?.IndexSection : null, transactionBytes);
             var finalPath = Path.Combine(versionsDirectory, TableLayout.ManifestFileName(version));
-            var staging = Path.Combine(versionsDirectory, $".tmp-{Guid.NewGuid():N}");
-            await File.WriteAllBytesAsync(staging, bytes, cancellationToken).ConfigureAwait(false);
+            var staging = StagingPath(versionsDirectory);
+            await DurableFile.WriteTempAsync(fileSystem, staging, bytes, cancellationToken).ConfigureAwait(false);
             StageReached?.Invoke(CommitStage.ManifestStaged);
-            try
+
+            // False when another writer published this version first; the staging file is removed then. Once the
+            // manifest has its name the version is visible, even if flushing the directory fails after that.
+            if (DurableFile.TryPublishNew(fileSystem, staging, finalPath, renamed: () => request.PublishedVersion = version))
             {
-                NoReplaceMove.Move(staging, finalPath);
                 StageReached?.Invoke(CommitStage.ManifestPublished);
-                WriteVersionHint(versionsDirectory, version);
+                WriteVersionHint(fileSystem, versionsDirectory, version);
                 return version;
-            }
-            catch (IOException) when (File.Exists(finalPath))
-            {
-                TryDelete(staging);
-            }
-            catch
-            {
-                TryDelete(staging);
-                throw;
             }
 
             current = await RebaseAsync(request, current, cancellationToken).ConfigureAwait(false);
@@ -205,45 +217,27 @@ internal static class TableCommitter
         return w.ToArray();
     }
 
-    private static void WriteVersionHint(string versionsDirectory, ulong version)
+    /// <summary>Replaces the version hint; a hint that cannot be written is left to readers to do without.</summary>
+    private static void WriteVersionHint(IDurableFileSystem fileSystem, string versionsDirectory, ulong version)
     {
+        var bytes = new UTF8Encoding(false).GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"version\":{version}}}"));
         var staging = Path.Combine(versionsDirectory, $".tmp-hint-{Guid.NewGuid():N}");
         try
         {
-            File.WriteAllText(staging, string.Create(CultureInfo.InvariantCulture, $"{{\"version\":{version}}}"), new UTF8Encoding(false));
-            File.Move(staging, Path.Combine(versionsDirectory, TableLayout.VersionHintFile), overwrite: true);
+            DurableFile.WriteTemp(fileSystem, staging, stream => stream.Write(bytes));
+            DurableFile.Publish(fileSystem, staging, Path.Combine(versionsDirectory, TableLayout.VersionHintFile));
         }
         catch (IOException)
         {
-            TryDelete(staging);
+            DurableFile.DeleteQuietly(fileSystem, staging);
         }
         catch (UnauthorizedAccessException)
         {
-            TryDelete(staging);
+            DurableFile.DeleteQuietly(fileSystem, staging);
         }
     }
 
-    internal static async Task WriteThenMoveAsync(string path, byte[] bytes, bool overwrite, CancellationToken cancellationToken)
-    {
-        var staging = Path.Combine(Path.GetDirectoryName(path)!, $".tmp-{Guid.NewGuid():N}");
-        try
-        {
-            await File.WriteAllBytesAsync(staging, bytes, cancellationToken).ConfigureAwait(false);
-            if (overwrite)
-            {
-                File.Move(staging, path, overwrite: true);
-            }
-            else
-            {
-                NoReplaceMove.Move(staging, path);
-            }
-        }
-        catch
-        {
-            TryDelete(staging);
-            throw;
-        }
-    }
+    private static string StagingPath(string directory) => Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
 
     internal static void TryDelete(string path)
     {

@@ -6,7 +6,7 @@ namespace Connectomics.Storage.Tests.Lance.Interop;
 /// <summary>Runs <c>Connectomics.LanceWriterProcess</c> (see its Program.cs for the commands) as a separate OS process.</summary>
 internal static class WriterProcess
 {
-    private static string Dll
+    public static string Dll
     {
         get
         {
