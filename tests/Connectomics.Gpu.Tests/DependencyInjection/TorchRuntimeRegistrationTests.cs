@@ -2,14 +2,20 @@ using Connectomics.Devices;
 using Connectomics.Embeddings;
 using Connectomics.Gpu.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Connectomics.Gpu.Tests.DependencyInjection;
 
 public sealed class TorchRuntimeRegistrationTests
 {
-    private static ServiceProvider Provider(Action<TorchRuntimeOptions> configure)
+    private static ServiceProvider Provider(Action<TorchRuntimeOptions> configure, RecordingLoggerFactory? loggers = null)
     {
         var services = new ServiceCollection();
+        if (loggers is not null)
+        {
+            services.AddSingleton<ILoggerFactory>(loggers);
+        }
+
         services.AddConnectomics()
             .ConfigureTorchRuntime(configure)
             .AddNucleotideTransformer(r => { r.Preset = "tiny"; r.Embedder.Device = DeviceSelection.Cpu; });
@@ -22,10 +28,12 @@ public sealed class TorchRuntimeRegistrationTests
         // This process applies the defaults once (its other tests use the library); registering the same settings is
         // then a no-op, and the embedder is built.
         var state = TorchRuntime.EnsureApplied();
-        await using var provider = Provider(o => o.AllowWeakenedNativeCopy = state.Options.AllowWeakenedNativeCopy);
+        using var loggers = new RecordingLoggerFactory();
+        await using var provider = Provider(o => o.AllowWeakenedNativeCopy = state.Options.AllowWeakenedNativeCopy, loggers);
         var model = provider.GetRequiredService<IEmbeddingModel>();
         Assert.Equal(128, model.Dimension);
         Assert.Same(state, TorchRuntime.Current);
+        Assert.Contains("TorchRuntimeConfiguredAgain", loggers.Events);
     }
 
     [Fact]
