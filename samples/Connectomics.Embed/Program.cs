@@ -4,6 +4,7 @@ using System.Globalization;
 using Connectomics;
 using Connectomics.Embed;
 using Connectomics.Gpu.Inference;
+using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Tokenization;
 using Connectomics.Sequences;
 using Connectomics.Storage.Fasta;
@@ -24,11 +25,12 @@ var strict = new Option<bool>("--strict") { Description = "Reject characters oth
 var precision = new Option<ComputePrecision>("--precision") { Description = "Number format of the projections on CUDA: float32, bfloat16 or float16 (the CPU always uses float32).", DefaultValueFactory = _ => ComputePrecision.Float32 };
 var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch." };
 var cpuWorkers = new Option<int?>("--cpu-workers") { Description = "Batches the CPU computes at once, each with an equal share of the threads (default: one single-threaded worker per thread, as many as half the available memory holds; 1 for the lean layout)." };
-var verbose = new Option<bool>("--verbose") { Description = "Log batching and device details." };
+var mklDispatch = new Option<string?>("--mkl-dispatch") { Description = "keep (MKL as shipped) or cpu-features (MKL's AVX2/AVX-512 kernels on AMD processors, about 2x faster; its multi-threaded calls have given non-reproducible results there, its single-threaded ones, the default workers', have not). Default: $CONNECTOMICS_MKL_VENDOR_DISPATCH, else keep." };
+var verbose = new Option<bool>("--verbose") { Description = "Log the process settings in force (each with its value and why), batching and device details." };
 
-var root = new RootCommand("Embeds DNA reads with a Nucleotide Transformer (TorchSharp, CPU or CUDA).")
+var root = new RootCommand("Embeds DNA reads with a Nucleotide Transformer (TorchSharp, CPU or CUDA). Opts into the fast CPU process settings (glibc heap kept for reuse, transparent huge pages for libtorch; MKL's CPU-feature dispatch with --mkl-dispatch), which the library leaves off by default.")
 {
-    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, precision, threads, cpuWorkers, verbose,
+    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, precision, threads, cpuWorkers, mklDispatch, verbose,
 };
 
 root.SetAction(async (parsed, cancellationToken) =>
@@ -38,6 +40,16 @@ root.SetAction(async (parsed, cancellationToken) =>
         .SetMinimumLevel(parsed.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
     try
     {
+        // A tool that only embeds reads opts into the fast CPU settings; a library user's defaults change nothing
+        // process-wide.
+        var runtime = TorchRuntime.Configure(FastCpuRuntime.Options(parsed.GetValue(mklDispatch)), loggerFactory.CreateLogger(typeof(TorchRuntime).FullName!));
+        var changed = runtime.Settings.Where(s => s.ChangedProcessState).Select(s => s.Name).ToList();
+        Console.Error.WriteLine($"process settings: {(changed.Count == 0 ? "none changed" : string.Join(", ", changed))} (fast CPU set-up{(parsed.GetValue(verbose) ? string.Empty : "; --verbose for each setting")})");
+        if (parsed.GetValue(verbose))
+        {
+            Console.Error.WriteLine(runtime.ToString());
+        }
+
         var builder = NucleotideTransformerEmbedder.CreateBuilder()
             .OnDevice(parsed.GetValue(device)!)
             .WithLoggerFactory(loggerFactory)

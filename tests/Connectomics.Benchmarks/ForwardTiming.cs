@@ -24,6 +24,8 @@ internal static class ForwardTiming
         var batches = new List<int>();
         int iters = 10, warmup = 3, threads = 2, workers = 1;
         var attention = AttentionImplementation.ScaledDotProduct;
+        var mallopt = false;
+        string? mklDispatch = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,7 +38,8 @@ internal static class ForwardTiming
                 case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--attention": attention = Enum.Parse<AttentionImplementation>(args[++i], ignoreCase: true); break;
                 case "--json": break;
-                case "--mallopt": NativeHeapTuning.Apply(); break;
+                case "--mallopt": mallopt = true; break;
+                case "--mkl-dispatch": mklDispatch = args[++i]; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }
@@ -46,20 +49,21 @@ internal static class ForwardTiming
             throw new ArgumentException("--workers must be between 1 and --threads.");
         }
 
-        var status = TorchNativeRuntime.EnsureLoaded();
-        torch.set_num_threads(threads);
+        // --mallopt: the fast CPU settings (heap kept for reuse, huge pages); MKL's dispatch from --mkl-dispatch or
+        // CONNECTOMICS_MKL_VENDOR_DISPATCH; libtorch's thread count for the process from --threads.
+        var runtime = TorchRuntime.Configure(BenchmarkRuntime.Options(mallopt, mklDispatch, threads));
         foreach (var config in configs.Count > 0 ? configs : ["tiny", "v2-50m"])
         {
             foreach (var batch in batches.Count > 0 ? batches : [8, 32])
             {
-                Console.WriteLine(JsonSerializer.Serialize(Measure(config, batch, iters, warmup, threads, workers, attention, status.MklDispatch)));
+                Console.WriteLine(JsonSerializer.Serialize(Measure(config, batch, iters, warmup, threads, workers, attention, runtime)));
             }
         }
 
         return 0;
     }
 
-    private static Dictionary<string, object> Measure(string name, int batch, int iters, int warmup, int threads, int workers, AttentionImplementation attention, string? mklDispatch)
+    private static Dictionary<string, object> Measure(string name, int batch, int iters, int warmup, int threads, int workers, AttentionImplementation attention, TorchRuntimeState runtime)
     {
         using var model = new EsmEncoderModel(NucleotideTransformerPresets.Get(name), attention);
         model.InitializeWeights(0);
@@ -91,7 +95,7 @@ internal static class ForwardTiming
             using var barrier = new Barrier(workers + 1);
             var pool = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
             {
-                torch.set_num_threads(threads / workers);
+                runtime.ThreadCounts.SetForCurrentThread(threads / workers);
                 for (var i = 0; i < warmup + iters; i++)
                 {
                     barrier.SignalAndWait();
@@ -130,9 +134,9 @@ internal static class ForwardTiming
             ["batch"] = batch,
             ["threads"] = threads,
             ["workers"] = workers,
-            ["mkl_dispatch"] = mklDispatch ?? "unknown",
+            ["mkl_dispatch"] = runtime[nameof(TorchRuntimeOptions.MklDispatch)].Detail,
             ["attention"] = attention.ToString(),
-            ["mallopt"] = NativeHeapTuning.IsApplied,
+            ["mallopt"] = runtime[nameof(TorchRuntimeOptions.TuneNativeHeap)].ChangedProcessState,
             ["median_ms"] = Math.Round(median, 3),
             ["seq_per_s"] = Math.Round(workers * batch / (median / 1000), 3),
             ["tokens_per_s"] = Math.Round(workers * batch * Tokens / (median / 1000), 1),

@@ -23,6 +23,8 @@ if (args.Length > 0 && args[0] == "search-side-by-side")
 
 if (args.Length > 0 && args[0] == "memory-soak")
 {
+    // Measured with the fast CPU settings (see docs/benchmarks.md).
+    TorchRuntime.Configure(BenchmarkRuntime.Options(fastCpu: true, mklDispatch: null));
     return await MemorySoak.Run(args[1..]);
 }
 
@@ -42,8 +44,9 @@ if (args.Length > 0 && args[0] == "lance-stream")
 }
 
 // In-process unless told otherwise: the benchmarks share this process's libtorch instead of building a copy of it
-// (1.5 GB of native files) for every run.
-TorchNativeRuntime.EnsureLoaded();
+// (1.5 GB of native files) for every run. The suites run with the fast CPU settings, MKL's dispatch from
+// CONNECTOMICS_MKL_VENDOR_DISPATCH.
+TorchRuntime.Configure(BenchmarkRuntime.Options(fastCpu: true, mklDispatch: null));
 var arguments = args.Contains("--inProcess") || args.Contains("-i") || args.Contains("--runtimes") ? args : [.. args, "--inProcess"];
 BenchmarkSwitcher.FromAssembly(typeof(EncoderThroughputBenchmarks).Assembly).Run(arguments);
 return 0;

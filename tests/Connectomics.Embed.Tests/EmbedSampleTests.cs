@@ -108,4 +108,19 @@ public sealed class EmbedSampleTests : IDisposable
         Assert.Equal(1, missing.Code);
         Assert.Contains("missing.fa", missing.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_sample_opts_into_the_fast_cpu_settings_and_reports_each_setting()
+    {
+        var (code, _, stderr) = Run("--device", "cpu", "--verbose", "--mkl-dispatch", "cpu-features");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("process settings: TuneNativeHeap, UseTransparentHugePages", stderr, StringComparison.Ordinal);
+        Assert.Contains("TuneNativeHeap = true (configured; changed the process)", stderr, StringComparison.Ordinal);
+        Assert.Contains("MklDispatch = CpuFeatures (configured;", stderr, StringComparison.Ordinal);
+        Assert.Contains("IntraOpThreads = null (default; process unchanged)", stderr, StringComparison.Ordinal);
+
+        var refused = Run("--device", "cpu", "--mkl-dispatch", "fast");
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("error: --mkl-dispatch='fast' is not understood", refused.Stderr, StringComparison.Ordinal);
+    }
 }

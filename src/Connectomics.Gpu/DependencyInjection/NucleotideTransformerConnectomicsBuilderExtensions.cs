@@ -43,6 +43,7 @@ public static class NucleotideTransformerConnectomicsBuilderExtensions
 
         NucleotideTransformerEmbedder Create(IServiceProvider services)
         {
+            TorchRuntimeActivation.ApplyRegistered(services);
             var registration = services.GetRequiredService<IOptionsMonitor<NucleotideTransformerRegistration>>().Get(optionsName);
             var embedder = NucleotideTransformerEmbedder.CreateBuilder();
             embedder = registration.Checkpoint is null

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Connectomics.Devices;
 using Connectomics.Gpu.Models;
+using Connectomics.Gpu.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ internal sealed class DeviceReplica : IDisposable
     private readonly EmbeddingPooling _pooling;
     private readonly EmbedderTelemetry _telemetry;
     private readonly int? _threads;
+    private readonly ThreadIntraOpThreads? _threadCounts;
     private readonly bool _ownsModel;
 
     public DeviceReplica(
@@ -31,11 +33,13 @@ internal sealed class DeviceReplica : IDisposable
         EmbeddingPooling pooling,
         EmbedderTelemetry telemetry,
         int? threads = null,
+        ThreadIntraOpThreads? threadCounts = null,
         bool ownsModel = true,
         int worker = 0)
     {
         _model = model;
         _threads = threads;
+        _threadCounts = threadCounts;
         _ownsModel = ownsModel;
         ComputeDevice = device;
         _device = device.Kind == DeviceKind.Cuda ? new Device(DeviceType.CUDA, device.Index) : torch.CPU;
@@ -88,8 +92,8 @@ internal sealed class DeviceReplica : IDisposable
     {
         if (_threads is int threads)
         {
-            // Per thread in libtorch (OpenMP's and MKL's counts of the calling thread).
-            torch.set_num_threads(threads);
+            // This thread's OpenMP and MKL counts only: the process's default and other loops are left alone.
+            (_threadCounts ?? TorchRuntime.EnsureApplied().ThreadCounts).SetForCurrentThread(threads);
         }
 
         foreach (var batch in _queue.GetConsumingEnumerable())

@@ -22,7 +22,7 @@ internal static partial class Log
     public static partial void CpuWorkersPlanned(ILogger logger, int workers, int threadsPerWorker, string mklDispatch);
 
     [LoggerMessage(EventId = 5, EventName = "MultiThreadedMklWithCpuFeatureDispatch", Level = LogLevel.Warning,
-        Message = "CPU workers run {ThreadsPerWorker} libtorch threads each while MKL dispatches on CPU features: such multi-threaded MKL calls have given non-reproducible results on AMD processors; leave CpuWorkers unset (one single-threaded worker per thread) or unset CONNECTOMICS_MKL_VENDOR_DISPATCH")]
+        Message = "CPU workers run {ThreadsPerWorker} libtorch threads each while MKL dispatches on CPU features: such multi-threaded MKL calls have given non-reproducible results on AMD processors; leave CpuWorkers unset (one single-threaded worker per thread) or leave TorchRuntimeOptions.MklDispatch AsShipped")]
     public static partial void MultiThreadedMklWithCpuFeatureDispatch(ILogger logger, int threadsPerWorker);
 
     [LoggerMessage(EventId = 6, EventName = "CpuWorkersLimitedByMemory", Level = LogLevel.Information,

@@ -1,15 +1,10 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Connectomics.Devices;
-using Connectomics.Gpu.Devices;
 using Connectomics.Gpu.Models;
 using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Tokenization;
-using Connectomics.Gpu.Weights;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Connectomics.Gpu.Inference;
 
@@ -30,10 +25,7 @@ namespace Connectomics.Gpu.Inference;
 public sealed class NucleotideTransformerEmbedderBuilder
 {
     private NucleotideTransformerEmbedderOptions _options = new();
-    private string? _checkpoint;
-    private EsmConfig? _config;
-    private string? _name;
-    private long _seed;
+    private EncoderSource? _source;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private IMeterFactory? _meterFactory;
     private bool _built;
@@ -51,9 +43,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ThrowIfBuilt();
-        _checkpoint = directory;
-        _config = null;
-        _name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        _source = new EncoderSource(directory, null, 0, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))));
         return this;
     }
 
@@ -78,10 +68,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
         ArgumentNullException.ThrowIfNull(config);
         ThrowIfBuilt();
         config.Validate();
-        _config = config;
-        _checkpoint = null;
-        _seed = seed;
-        _name = name;
+        _source = new EncoderSource(null, config, seed, name);
         return this;
     }
 
@@ -145,205 +132,77 @@ public sealed class NucleotideTransformerEmbedderBuilder
         return this;
     }
 
-    /// <summary>Validates everything, loads the weights onto every device and starts the device loops.</summary>
+    /// <summary>Validates everything, loads the weights onto every device and starts the device loops. The first use
+    /// of the library applies the TorchSharp runtime's defaults unless the application configured it
+    /// (<see cref="TorchRuntime.Configure(TorchRuntimeOptions, ILogger?)"/>).</summary>
     /// <returns>The embedder.</returns>
     /// <exception cref="InvalidOperationException">No model was chosen, or the builder was already used.</exception>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is invalid.</exception>
     /// <exception cref="ModelConfigurationException">The checkpoint's configuration cannot be used, or a requested
     /// device does not exist.</exception>
+    /// <exception cref="TorchRuntimeException">TorchSharp's native library cannot be loaded.</exception>
     public NucleotideTransformerEmbedder Build()
     {
         ThrowIfBuilt();
-        if (_checkpoint is null && _config is null)
-        {
-            throw new InvalidOperationException("Choose a model first: FromPretrained(directory), FromPreset(name) or FromConfig(config).");
-        }
-
+        var source = _source
+            ?? throw new InvalidOperationException("Choose a model first: FromPretrained(directory), FromPreset(name) or FromConfig(config).");
         var options = _options.Clone();
         options.Validate();
         _built = true;
-        var nativeStatus = TorchNativeRuntime.EnsureLoaded();
+        var runtime = TorchRuntime.EnsureApplied(_loggerFactory.CreateLogger(typeof(TorchRuntime).FullName!));
         var logger = _loggerFactory.CreateLogger<NucleotideTransformerEmbedder>();
 
-        var config = _checkpoint is null ? _config! : EsmConfig.FromHuggingFaceFile(_checkpoint);
+        var config = source.ReadConfig();
+        ThrowIfMaxTokensExceedPositions(options, config);
+        var tokenizer = new NucleotideTokenizer(source.ReadVocabulary(config), options.Tokenizer);
+        var devices = ReplicaDevicesOverride?.ToList() ?? ReplicaDevicePlanner.Resolve(options.Device);
+        var batchTokens = NucleotideTransformerEmbedder.EffectiveBatchTokens(config, options, cpuOnly: devices.All(d => d.Kind == DeviceKind.Cpu));
+        var availableMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var cpuPlan = CpuWorkerPlan.Resolve(
+            options.CpuWorkers,
+            options.CpuThreads,
+            defaultThreads: runtime.IntraOpThreads,
+            mklDispatchesOnCpuFeatures: runtime.MklDispatchesOnCpuFeatures,
+            availableMemoryBytes: availableMemory,
+            workerBytes: CpuWorkerPlan.EstimateWorkerBytes(config, batchTokens));
+
+        var master = source.LoadWeights(config, options.Attention, logger);
+        var (queue, replicas) = DeviceReplicaFactory.Start(
+            master, config, devices, cpuPlan, options, new EmbedderTelemetry(source.Name, _meterFactory), runtime.ThreadCounts);
+
+        var cpuWorkers = devices.Any(d => d.Kind == DeviceKind.Cpu) ? cpuPlan.Workers : 0;
+        Log.EmbedderReady(logger, source.Name, config.HiddenSize, config.NumHiddenLayers, string.Join(",", devices), runtime.NativeLibrary.Mode.ToString());
+        if (cpuWorkers > 0)
+        {
+            LogCpuPlan(logger, cpuPlan, runtime, availableMemory);
+        }
+
+        return new NucleotideTransformerEmbedder(source.Name, config, tokenizer, queue, replicas, options, logger, cpuWorkers, batchTokens);
+    }
+
+    private static void ThrowIfMaxTokensExceedPositions(NucleotideTransformerEmbedderOptions options, EsmConfig config)
+    {
         if (options.MaxTokens is int maxTokens && config.PositionEmbeddingType == PositionEmbeddingType.Absolute
             && maxTokens + config.PadTokenId + 1 > config.MaxPositionEmbeddings)
         {
             throw new ModelConfigurationException(
                 $"MaxTokens {maxTokens} exceeds what the {config.MaxPositionEmbeddings}-row position table of this model allows ({config.MaxPositionEmbeddings - config.PadTokenId - 1}).");
         }
-
-        var vocabulary = ChooseVocabulary(config);
-        var tokenizer = new NucleotideTokenizer(vocabulary, options.Tokenizer);
-        var devices = ReplicaDevicesOverride?.ToList() ?? ResolveDevices(options.Device);
-        if (options.TuneNativeHeap)
-        {
-            NativeHeapTuning.Apply();
-        }
-
-        var availableMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        var batchTokens = NucleotideTransformerEmbedder.EffectiveBatchTokens(config, options, cpuOnly: devices.All(d => d.Kind == DeviceKind.Cpu));
-        var cpuPlan = CpuWorkerPlan.Resolve(
-            options.CpuWorkers,
-            options.CpuThreads,
-            defaultThreads: torch.get_num_threads(),
-            mklDispatchesOnCpuFeatures: nativeStatus.MklDispatch == MklVendorDispatch.Redirected,
-            availableMemoryBytes: availableMemory,
-            workerBytes: CpuWorkerPlan.EstimateWorkerBytes(config, batchTokens));
-        if (options.CpuThreads is int threads)
-        {
-            torch.set_num_threads(threads);
-        }
-
-        var master = new EsmEncoderModel(config, options.Attention);
-        var replicas = new List<DeviceReplica>();
-        var queue = new BlockingCollection<DeviceBatch>();
-        try
-        {
-            if (_checkpoint is null)
-            {
-                master.InitializeWeights(_seed);
-            }
-            else
-            {
-                var loaded = StateDictLoader.Load(master, _checkpoint);
-                Log.WeightsLoaded(logger, _name!, loaded.LoadedKeys.Count, loaded.CheckpointPath);
-            }
-
-            master.eval();
-            var telemetry = new EmbedderTelemetry(_name!, _meterFactory);
-            for (var i = 0; i < devices.Count; i++)
-            {
-                var model = i == devices.Count - 1 ? master : CloneOnCpu(master, config);
-                PlaceOnDevice(model, devices[i], options.CudaPrecision);
-                var described = DeviceDescriber.Describe(devices[i]);
-                if (devices[i].Kind == DeviceKind.Cpu)
-                {
-                    // The workers share the weights; the first owns them.
-                    for (var worker = 0; worker < cpuPlan.Workers; worker++)
-                    {
-                        replicas.Add(new DeviceReplica(model, described, queue, options.Pooling, telemetry, cpuPlan.ThreadsPerWorker, ownsModel: worker == 0, worker));
-                    }
-                }
-                else
-                {
-                    replicas.Add(new DeviceReplica(model, described, queue, options.Pooling, telemetry));
-                }
-            }
-        }
-        catch
-        {
-            queue.CompleteAdding();
-            DeviceReplica.DisposeAll(replicas);
-
-            if (!replicas.Any(r => r.Owns(master)))
-            {
-                master.Dispose();
-            }
-
-            queue.Dispose();
-            throw;
-        }
-
-        var cpuWorkers = devices.Any(d => d.Kind == DeviceKind.Cpu) ? cpuPlan.Workers : 0;
-        Log.EmbedderReady(logger, _name!, config.HiddenSize, config.NumHiddenLayers, string.Join(",", devices), nativeStatus.Mode.ToString());
-        if (cpuWorkers > 0)
-        {
-            var threadsPerWorker = cpuPlan.ThreadsPerWorker ?? torch.get_num_threads();
-            Log.CpuWorkersPlanned(logger, cpuWorkers, threadsPerWorker, nativeStatus.MklDispatch ?? "unknown");
-            if (cpuPlan.LimitedByMemory)
-            {
-                Log.CpuWorkersLimitedByMemory(logger, cpuWorkers, availableMemory >> 20);
-            }
-
-            if (threadsPerWorker > 1 && nativeStatus.MklDispatch == MklVendorDispatch.Redirected)
-            {
-                Log.MultiThreadedMklWithCpuFeatureDispatch(logger, threadsPerWorker);
-            }
-        }
-
-        return new NucleotideTransformerEmbedder(_name!, config, tokenizer, queue, replicas, options, logger, cpuWorkers, batchTokens);
     }
 
-    private static void PlaceOnDevice(EsmEncoderModel model, ComputeDevice device, ComputePrecision cudaPrecision)
+    private static void LogCpuPlan(ILogger logger, CpuWorkerPlan cpuPlan, TorchRuntimeState runtime, long availableMemory)
     {
-        if (device.Kind != DeviceKind.Cuda)
+        var threadsPerWorker = cpuPlan.ThreadsPerWorker ?? runtime.IntraOpThreads;
+        var mklDispatch = runtime[nameof(TorchRuntimeOptions.MklDispatch)].Detail;
+        Log.CpuWorkersPlanned(logger, cpuPlan.Workers, threadsPerWorker, mklDispatch);
+        if (cpuPlan.LimitedByMemory)
         {
-            return;
+            Log.CpuWorkersLimitedByMemory(logger, cpuPlan.Workers, availableMemory >> 20);
         }
 
-        var precision = cudaPrecision switch
+        if (threadsPerWorker > 1 && runtime.MklDispatchesOnCpuFeatures)
         {
-            ComputePrecision.BFloat16 => ScalarType.BFloat16,
-            ComputePrecision.Float16 => ScalarType.Float16,
-            _ => ScalarType.Float32,
-        };
-        model.to(new Device(DeviceType.CUDA, device.Index));
-        if (precision != ScalarType.Float32)
-        {
-            model.UseProjectionPrecision(precision);
-        }
-    }
-
-    private static EsmEncoderModel CloneOnCpu(EsmEncoderModel master, EsmConfig config)
-    {
-        var copy = new EsmEncoderModel(config);
-        using (torch.no_grad())
-        {
-            var source = master.state_dict();
-            foreach (var (name, tensor) in copy.state_dict())
-            {
-                tensor.copy_(source[name]);
-            }
-        }
-
-        copy.eval();
-        return copy;
-    }
-
-    private NucleotideVocabulary ChooseVocabulary(EsmConfig config)
-    {
-        if (_checkpoint is not null)
-        {
-            var vocabFile = Path.Combine(_checkpoint, "vocab.txt");
-            if (File.Exists(vocabFile))
-            {
-                var vocabulary = NucleotideVocabulary.FromFile(vocabFile, config.VocabSize);
-                return vocabulary;
-            }
-        }
-
-        return config.VocabSize switch
-        {
-            4105 => NucleotideVocabulary.V1,
-            4107 => NucleotideVocabulary.V2,
-            _ => throw new ModelConfigurationException(
-                $"vocab_size {config.VocabSize} is neither NT v1 (4105) nor v2 (4107); put the model's vocab.txt beside config.json."),
-        };
-    }
-
-    private static List<ComputeDevice> ResolveDevices(DeviceSelection selection)
-    {
-        var cudaCount = torch.cuda.is_available() ? torch.cuda.device_count() : 0;
-        switch (selection.Mode)
-        {
-            case DeviceSelectionMode.Auto:
-                return [cudaCount > 0 ? ComputeDevice.Cuda(0) : ComputeDevice.Cpu];
-            case DeviceSelectionMode.AllCuda:
-                if (cudaCount == 0)
-                {
-                    throw new ModelConfigurationException("'cuda:all' was requested but TorchSharp sees no CUDA device (is a CUDA backend such as TorchSharp-cuda-linux referenced?).");
-                }
-
-                return Enumerable.Range(0, cudaCount).Select(ComputeDevice.Cuda).ToList();
-            default:
-                foreach (var device in selection.Devices.Where(d => d.Kind == DeviceKind.Cuda && d.Index >= cudaCount))
-                {
-                    throw new ModelConfigurationException(
-                        $"{device} was requested but TorchSharp sees {cudaCount} CUDA device(s) (is a CUDA backend such as TorchSharp-cuda-linux referenced?).");
-                }
-
-                return [.. selection.Devices];
+            Log.MultiThreadedMklWithCpuFeatureDispatch(logger, threadsPerWorker);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class NucleotideTransformerEmbedderOptions : IValidatableObject
     /// glibc serves blocks above 64 MiB requested from worker threads with fresh memory mappings, whatever the heap
     /// tuning, so larger batches pay page faults on every layer (2-core machine, v2-50m, 1 kb reads, 8,192-token
     /// budget: 6.9 reads/s with 90 MiB feed-forward activations, 11.7 with this limit, 14.8 with this limit and
-    /// libtorch's huge pages from <see cref="Runtime.NativeHeapTuning"/>). <see langword="null"/> keeps
+    /// libtorch's huge pages, <see cref="Runtime.TorchRuntimeOptions.UseTransparentHugePages"/>). <see langword="null"/> keeps
     /// <see cref="MaxBatchTokens"/> as it is.</summary>
     /// <value>The default value is 60 MiB.</value>
     [Range(1L, long.MaxValue)]
@@ -63,7 +63,10 @@ public sealed class NucleotideTransformerEmbedderOptions : IValidatableObject
     /// <value>The default value is <see cref="AttentionImplementation.ScaledDotProduct"/>.</value>
     public AttentionImplementation Attention { get; set; } = AttentionImplementation.ScaledDotProduct;
 
-    /// <summary>Gets or sets the CPU threads libtorch uses; <see langword="null"/> keeps libtorch's default.</summary>
+    /// <summary>Gets or sets the CPU threads this embedder's CPU workers use together; each worker sets its own
+    /// thread's libtorch count to its share, and nothing else in the process is affected. <see langword="null"/> uses
+    /// libtorch's count for the process as it was when the runtime was applied
+    /// (<see cref="Runtime.TorchRuntimeState.IntraOpThreads"/>), whichever embedders were built before.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     [Range(1, 1024)]
     public int? CpuThreads { get; set; }
@@ -75,18 +78,12 @@ public sealed class NucleotideTransformerEmbedderOptions : IValidatableObject
     /// the default batch budget): on the machines measured that outran one worker with all the threads, and a
     /// single-threaded batch's result does not depend on thread timing. Where memory holds fewer workers than threads,
     /// the threads are shared among them, except when MKL dispatches on CPU features
-    /// (<c>CONNECTOMICS_MKL_VENDOR_DISPATCH=cpu-features</c>, see <see cref="Runtime.TorchNativeRuntimeStatus.MklDispatch"/>),
+    /// (<see cref="Runtime.TorchRuntimeOptions.MklDispatch"/> = <see cref="Runtime.MklDispatchMode.CpuFeatures"/>),
     /// whose multi-threaded calls have given non-reproducible results on AMD processors: there the workers stay
     /// single-threaded. 1 gives the single-worker layout: lower latency per batch, less memory.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     [Range(1, 1024)]
     public int? CpuWorkers { get; set; }
-
-    /// <summary>Gets or sets a value indicating whether the process's glibc allocator keeps large freed blocks for
-    /// reuse instead of unmapping them after every operation (see <see cref="Runtime.NativeHeapTuning"/>): much
-    /// faster CPU inference, at the price of native memory staying at its peak.</summary>
-    /// <value>The default value is <see langword="true"/>.</value>
-    public bool TuneNativeHeap { get; set; } = true;
 
     /// <summary>Gets or sets the tokenizer's options (upper-casing, strict alphabet).</summary>
     /// <value>The default value is the Hugging Face behaviour.</value>

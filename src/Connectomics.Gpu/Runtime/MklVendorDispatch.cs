@@ -16,7 +16,7 @@ namespace Connectomics.Gpu.Runtime;
 /// that one table slot at a function that returns 1 makes MKL dispatch on the CPU's actual features.
 /// </para>
 /// <para>
-/// This is off unless <c>CONNECTOMICS_MKL_VENDOR_DISPATCH=cpu-features</c> is set. With it on, MKL's multi-threaded
+/// This is off unless <see cref="TorchRuntimeOptions.MklDispatch"/> is <see cref="MklDispatchMode.CpuFeatures"/>. With it on, MKL's multi-threaded
 /// products on an AMD EPYC (Zen 5) occasionally computed one thread's share of the rows differently: in about one
 /// process in eight, under load, the embeddings of those rows moved by up to 4e-4 (float32 rounding differences are
 /// near 1e-6), and MKL's reproducibility modes did not prevent it. Embeddings must not depend on scheduling, so the
@@ -28,13 +28,7 @@ internal static unsafe partial class MklVendorDispatch
     /// <summary>The MKL function that reports whether the processor is an Intel one.</summary>
     public const string VendorCheckSymbol = "mkl_serv_intel_cpu_true";
 
-    /// <summary>The environment variable that turns the redirection on (value <see cref="OptInValue"/>).</summary>
-    public const string Variable = "CONNECTOMICS_MKL_VENDOR_DISPATCH";
-
-    /// <summary>The value of <see cref="Variable"/> that asks for the redirection.</summary>
-    public const string OptInValue = "cpu-features";
-
-    /// <summary>What <see cref="Apply(string, string?)"/> reports when it redirected the slot.</summary>
+    /// <summary>What <see cref="Apply"/> reports when it redirected the slot.</summary>
     public const string Redirected = "MKL dispatches on CPU features";
 
     private const int ProtRead = 1;
@@ -56,23 +50,13 @@ internal static unsafe partial class MklVendorDispatch
     /// <summary>Gets a value indicating whether this process runs on an x86-64 processor whose vendor is not Intel.</summary>
     public static bool IsNonIntelX64 => RuntimeInformation.ProcessArchitecture == Architecture.X64 && X86Base.IsSupported && Vendor() != "GenuineIntel";
 
-    /// <summary>Redirects libtorch's calls of <see cref="VendorCheckSymbol"/> when <see cref="Variable"/> asks for it.</summary>
-    /// <param name="libtorchCpu">The shipped <c>libtorch_cpu.so</c>.</param>
-    /// <returns>What was done, for the runtime status.</returns>
-    public static string Apply(string libtorchCpu) => Apply(libtorchCpu, Environment.GetEnvironmentVariable(Variable));
-
-    /// <summary>Redirects libtorch's calls of <see cref="VendorCheckSymbol"/> when <paramref name="setting"/> asks for it.</summary>
-    /// <param name="libtorchCpu">The shipped <c>libtorch_cpu.so</c>.</param>
-    /// <param name="setting">The value of <see cref="Variable"/>: <see cref="OptInValue"/>, or <c>keep</c>/nothing.</param>
-    /// <returns>What was done, for the runtime status.</returns>
-    public static string Apply(string libtorchCpu, string? setting)
+    /// <summary>Redirects libtorch's calls of <see cref="VendorCheckSymbol"/> when <paramref name="mode"/> asks for it.</summary>
+    /// <param name="libtorchCpu">The <c>libtorch_cpu.so</c> the process uses.</param>
+    /// <param name="mode">What <see cref="TorchRuntimeOptions.MklDispatch"/> asks for.</param>
+    /// <returns>What was done, for the runtime state.</returns>
+    public static string Apply(string libtorchCpu, MklDispatchMode mode)
     {
-        var optedIn = string.Equals(setting, OptInValue, StringComparison.OrdinalIgnoreCase);
-        if (!optedIn && !string.IsNullOrEmpty(setting) && !string.Equals(setting, "keep", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new TorchRuntimeException($"{Variable}='{setting}' is not understood: use '{OptInValue}' or 'keep'.");
-        }
-
+        var optedIn = mode == MklDispatchMode.CpuFeatures;
         if (!OperatingSystem.IsLinux() || !IsNonIntelX64)
         {
             return "not needed (Intel or non-x86 processor)";
@@ -80,7 +64,7 @@ internal static unsafe partial class MklVendorDispatch
 
         if (!optedIn)
         {
-            return $"left as shipped (set {Variable}={OptInValue} for MKL's AVX2/AVX-512 kernels)";
+            return $"left as shipped (generic kernels on this processor; {nameof(MklDispatchMode)}.{nameof(MklDispatchMode.CpuFeatures)} takes MKL's AVX2/AVX-512 kernels)";
         }
 
         using var image = ElfImage.Map(libtorchCpu);
@@ -121,7 +105,7 @@ internal static unsafe partial class MklVendorDispatch
         return Redirected;
     }
 
-    /// <summary>Puts back what the slot held before <see cref="Apply(string, string?)"/> redirected it.</summary>
+    /// <summary>Puts back what the slot held before <see cref="Apply"/> redirected it.</summary>
     /// <returns><see langword="true"/> when a redirection was undone.</returns>
     public static bool Restore()
     {

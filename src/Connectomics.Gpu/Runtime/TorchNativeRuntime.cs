@@ -11,7 +11,7 @@ namespace Connectomics.Gpu.Runtime;
 /// <para>
 /// TorchSharp 0.107's <c>libLibTorchSharp.so</c> declares that it needs <c>GLIBCXX_3.4.32</c> from libstdc++, a
 /// version Debian 12 (GCC 12) lacks, so the dynamic loader refuses it. The only symbol of that version,
-/// <c>std::ios_base_library_init</c>, is a marker that no relocation binds. <see cref="EnsureLoaded"/> reads the
+/// <c>std::ios_base_library_init</c>, is a marker that no relocation binds. <see cref="Load"/> reads the
 /// library's version needs and the host libstdc++'s version definitions; when versions are missing and none of
 /// their symbols is bound by a relocation, it writes a copy whose need entries carry the ELF weak flag (the loader
 /// then only warns), loads the shipped siblings it depends on, then that copy before TorchSharp looks for
@@ -19,67 +19,44 @@ namespace Connectomics.Gpu.Runtime;
 /// is actually used, it throws a <see cref="TorchRuntimeException"/> naming the versions and symbols instead.
 /// </para>
 /// <para>
-/// The copy lives under <c>CONNECTOMICS_NATIVE_CACHE</c>, else <c>$XDG_CACHE_HOME/connectomics/native</c>, else
-/// <c>~/.cache/connectomics/native</c>, in a folder named after the shipped file's hash. Call this method before
-/// the first TorchSharp call; every entry point of this package does. It is thread-safe and idempotent.
-/// </para>
-/// <para>
-/// On non-Intel x86 processors it can also let libtorch's MKL choose its AVX2/AVX-512 kernels: set
-/// <c>CONNECTOMICS_MKL_VENDOR_DISPATCH=cpu-features</c> (off by default; see
-/// <see cref="TorchNativeRuntimeStatus.MklDispatch"/>).
+/// The copy lives under <see cref="TorchRuntimeOptions.NativeCacheDirectory"/> (by default
+/// <see cref="DefaultCacheRoot"/>), in a folder named after the shipped file's hash. <see cref="TorchRuntime"/> calls
+/// it once, before the first TorchSharp call; every entry point of this package goes through it.
 /// </para>
 /// </remarks>
-public static class TorchNativeRuntime
+internal static class TorchNativeRuntime
 {
     /// <summary>The file name of TorchSharp's native library on Linux.</summary>
     public const string LibraryFileName = "libLibTorchSharp.so";
 
+    /// <summary>The environment variable that chooses the cache folder when the options leave it unset.</summary>
+    public const string CacheVariable = "CONNECTOMICS_NATIVE_CACHE";
+
     private const string LibtorchCpuFileName = "libtorch_cpu.so";
 
-    private static readonly Lock Gate = new();
-    private static TorchNativeRuntimeStatus? status;
-
-    /// <summary>Gets the status of the last successful <see cref="EnsureLoaded"/>, or <see langword="null"/>.</summary>
-    public static TorchNativeRuntimeStatus? Status
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return status;
-            }
-        }
-    }
-
     /// <summary>Prepares and loads TorchSharp's native library for this host (see the remarks).</summary>
-    /// <returns>What was done.</returns>
-    /// <exception cref="TorchRuntimeException">The host lacks symbol versions the library really uses, or the
-    /// weakened copy cannot be written or loaded.</exception>
-    public static TorchNativeRuntimeStatus EnsureLoaded()
-    {
-        lock (Gate)
-        {
-            return status ??= Prepare();
-        }
-    }
-
-    private static TorchNativeRuntimeStatus Prepare()
+    /// <param name="cacheRoot">Where a weakened copy is written.</param>
+    /// <param name="allowWeakenedCopy">Whether a weakened copy may be written and loaded.</param>
+    /// <returns>What was done, and the <c>libtorch_cpu.so</c> the process uses (<see langword="null"/> when there is
+    /// none to find).</returns>
+    /// <exception cref="TorchRuntimeException">The host lacks symbol versions the library really uses, the weakened
+    /// copy is needed but refused, or it cannot be written or loaded.</exception>
+    public static (TorchNativeRuntimeStatus Status, string? LibtorchCpu) Load(string cacheRoot, bool allowWeakenedCopy)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return new TorchNativeRuntimeStatus(TorchNativeLibraryMode.NotApplicable, null, null, []);
+            return (new TorchNativeRuntimeStatus(TorchNativeLibraryMode.NotApplicable, null, null, []), null);
         }
 
         var shipped = FindShippedLibrary();
         if (shipped is null)
         {
-            return new TorchNativeRuntimeStatus(TorchNativeLibraryMode.NotApplicable, null, null, []);
+            return (new TorchNativeRuntimeStatus(TorchNativeLibraryMode.NotApplicable, null, null, []), null);
         }
 
         var shippedDirectory = System.IO.Path.GetDirectoryName(shipped)!;
-        var prepared = Prepare(shipped, file => ResolveHostProvider(file, shippedDirectory), CacheRoot());
-        var libtorchCpu = FindLibtorchCpu(shippedDirectory);
-        return libtorchCpu is null ? prepared : prepared with { MklDispatch = MklVendorDispatch.Apply(libtorchCpu) };
+        var prepared = Prepare(shipped, file => ResolveHostProvider(file, shippedDirectory), cacheRoot, allowWeakenedCopy);
+        return (prepared, FindLibtorchCpu(shippedDirectory));
     }
 
     /// <summary>
@@ -98,8 +75,9 @@ public static class TorchNativeRuntime
     /// <param name="shipped">The shipped <c>libLibTorchSharp.so</c>.</param>
     /// <param name="resolveProvider">Maps a needed file to the host image that provides it.</param>
     /// <param name="cacheRoot">Where weakened copies are written.</param>
+    /// <param name="allowWeakenedCopy">Whether a weakened copy may be written and loaded.</param>
     /// <returns>What was done.</returns>
-    internal static TorchNativeRuntimeStatus Prepare(string shipped, Func<string, ElfImage?> resolveProvider, string cacheRoot)
+    internal static TorchNativeRuntimeStatus Prepare(string shipped, Func<string, ElfImage?> resolveProvider, string cacheRoot, bool allowWeakenedCopy = true)
     {
         var library = ElfImage.Read(shipped);
         var shippedDirectory = System.IO.Path.GetDirectoryName(shipped)!;
@@ -114,6 +92,14 @@ public static class TorchNativeRuntime
             throw new TorchRuntimeException(
                 $"'{shipped}' needs symbol versions this host does not provide: {string.Join("; ", report.Missing)}. " +
                 "Install a newer C++ runtime (libstdc++) or use a TorchSharp build made for this system.");
+        }
+
+        if (!allowWeakenedCopy)
+        {
+            throw new TorchRuntimeException(
+                $"'{shipped}' needs symbol versions this host does not provide ({string.Join("; ", report.Missing)}); " +
+                $"a copy with those needs marked weak would load, but {nameof(TorchRuntimeOptions)}.{nameof(TorchRuntimeOptions.AllowWeakenedNativeCopy)} is false. " +
+                "Allow it, install a newer C++ runtime (libstdc++) or use a TorchSharp build made for this system.");
         }
 
         var copy = WriteWeakenedCopy(library, report, cacheRoot);
@@ -170,17 +156,19 @@ public static class TorchNativeRuntime
         catch (UnauthorizedAccessException e)
         {
             throw new TorchRuntimeException(
-                $"Cannot write the weakened copy of '{library.Path}' to '{folder}': {e.Message}. Set CONNECTOMICS_NATIVE_CACHE to a writable folder.", e);
+                $"Cannot write the weakened copy of '{library.Path}' to '{folder}': {e.Message}. Set {nameof(TorchRuntimeOptions)}.{nameof(TorchRuntimeOptions.NativeCacheDirectory)} (or {CacheVariable}) to a writable folder.", e);
         }
 
         return target;
     }
 
-    /// <summary>Returns the folder under which weakened copies are kept.</summary>
+    /// <summary>Returns the folder under which weakened copies are kept when the options name none:
+    /// <see cref="CacheVariable"/>, else <c>$XDG_CACHE_HOME/connectomics/native</c>, else
+    /// <c>~/.cache/connectomics/native</c>.</summary>
     /// <returns>The folder.</returns>
-    internal static string CacheRoot()
+    internal static string DefaultCacheRoot()
     {
-        var explicitRoot = Environment.GetEnvironmentVariable("CONNECTOMICS_NATIVE_CACHE");
+        var explicitRoot = Environment.GetEnvironmentVariable(CacheVariable);
         if (!string.IsNullOrWhiteSpace(explicitRoot))
         {
             return explicitRoot;

@@ -34,7 +34,7 @@ public static class StateDictLoader
     public static StateDictLoadResult Load(torch.nn.Module module, string checkpointPath, StateDictLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(module);
-        TorchNativeRuntime.EnsureLoaded();
+        TorchRuntime.EnsureApplied();
         using var checkpoint = SafetensorsCheckpoint.Open(checkpointPath);
         return Load(module, checkpoint, options);
     }
@@ -49,7 +49,7 @@ public static class StateDictLoader
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        TorchNativeRuntime.EnsureLoaded();
+        TorchRuntime.EnsureApplied();
         options ??= new StateDictLoadOptions();
 
         if (!BitConverter.IsLittleEndian)

@@ -59,7 +59,7 @@ public static class StateDictSaver
 
     private static void Declare(torch.nn.Module module, StateDictSaveOptions options, Action<string, SafetensorsDType, long[], Action<Stream>> add)
     {
-        TorchNativeRuntime.EnsureLoaded();
+        TorchRuntime.EnsureApplied();
         foreach (var (key, tensor) in module.state_dict())
         {
             if (!TorchDTypes.TryFromScalarType(tensor.dtype, out var dtype))

@@ -8,7 +8,7 @@ namespace Connectomics.Gpu.Tests.Inference;
 /// <summary>Every native tensor a batch creates is released by the time the batch returns.</summary>
 public sealed class NativeMemoryTests
 {
-    public NativeMemoryTests() => TorchNativeRuntime.EnsureLoaded();
+    public NativeMemoryTests() => TorchRuntime.EnsureApplied();
 
     [Theory]
     [InlineData(AttentionImplementation.ScaledDotProduct)]

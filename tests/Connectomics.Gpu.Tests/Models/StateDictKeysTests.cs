@@ -7,7 +7,7 @@ namespace Connectomics.Gpu.Tests.Models;
 /// <summary>The module tree names its tensors exactly as a Hugging Face NT checkpoint does.</summary>
 public sealed class StateDictKeysTests
 {
-    public StateDictKeysTests() => TorchNativeRuntime.EnsureLoaded();
+    public StateDictKeysTests() => TorchRuntime.EnsureApplied();
 
     [Theory]
     [InlineData("v1-tiny")]

@@ -7,9 +7,11 @@ namespace Connectomics.Gpu.Tests.Runtime;
 [Collection(nameof(MklVendorDispatchCollection))]
 public sealed unsafe class MklVendorDispatchTests
 {
-    private static readonly TorchNativeRuntimeStatus Status = TorchNativeRuntime.EnsureLoaded();
+    private static readonly TorchRuntimeState Runtime = TorchRuntime.EnsureApplied();
 
-    private static string LibtorchCpu => Path.Combine(Path.GetDirectoryName(Status.ShippedLibraryPath)!, "libtorch_cpu.so");
+    private static string LibtorchCpu => Path.Combine(Path.GetDirectoryName(Runtime.NativeLibrary.ShippedLibraryPath)!, "libtorch_cpu.so");
+
+    private static string MklDispatchDetail => Runtime[nameof(TorchRuntimeOptions.MklDispatch)].Detail;
 
     [Fact]
     public void Libtorch_calls_the_vendor_check_through_a_writable_plt_slot()
@@ -26,27 +28,19 @@ public sealed unsafe class MklVendorDispatchTests
     {
         if (!MklVendorDispatch.IsNonIntelX64)
         {
-            Assert.StartsWith("not needed", Status.MklDispatch, StringComparison.Ordinal);
+            Assert.StartsWith("not needed", MklDispatchDetail, StringComparison.Ordinal);
             return;
         }
 
-        Assert.StartsWith("left as shipped", Status.MklDispatch, StringComparison.Ordinal);
+        Assert.StartsWith("left as shipped", MklDispatchDetail, StringComparison.Ordinal);
+        Assert.False(Runtime.MklDispatchesOnCpuFeatures);
         var slotValue = SlotValue();
         Assert.NotEqual(MklVendorDispatch.Stub, slotValue);
 
         // Through the slot, MKL still hears "not Intel" on this processor.
-        MklVendorDispatch.Apply(LibtorchCpu, null);
+        MklVendorDispatch.Apply(LibtorchCpu, MklDispatchMode.AsShipped);
         Assert.Equal(slotValue, SlotValue());
         Assert.Equal(0, ((delegate* unmanaged<int>)NativeLibrary.GetExport(NativeLibrary.Load(LibtorchCpu), MklVendorDispatch.VendorCheckSymbol))());
-    }
-
-    [Fact]
-    public void Unknown_settings_are_refused_by_name()
-    {
-        var error = Assert.Throws<TorchRuntimeException>(() => MklVendorDispatch.Apply(LibtorchCpu, "fast"));
-        Assert.Contains(MklVendorDispatch.Variable, error.Message, StringComparison.Ordinal);
-        Assert.Contains("'fast'", error.Message, StringComparison.Ordinal);
-        Assert.Contains(MklVendorDispatch.OptInValue, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,14 +48,14 @@ public sealed unsafe class MklVendorDispatchTests
     {
         if (!MklVendorDispatch.IsNonIntelX64)
         {
-            Assert.StartsWith("not needed", MklVendorDispatch.Apply(LibtorchCpu, MklVendorDispatch.OptInValue), StringComparison.Ordinal);
+            Assert.StartsWith("not needed", MklVendorDispatch.Apply(LibtorchCpu, MklDispatchMode.CpuFeatures), StringComparison.Ordinal);
             return;
         }
 
         var shipped = SlotValue();
         try
         {
-            Assert.Equal(MklVendorDispatch.Redirected, MklVendorDispatch.Apply(LibtorchCpu, MklVendorDispatch.OptInValue));
+            Assert.Equal(MklVendorDispatch.Redirected, MklVendorDispatch.Apply(LibtorchCpu, MklDispatchMode.CpuFeatures));
             var redirected = SlotValue();
             Assert.Equal(MklVendorDispatch.Stub, redirected);
             Assert.Equal(1, ((delegate* unmanaged<int>)redirected)());

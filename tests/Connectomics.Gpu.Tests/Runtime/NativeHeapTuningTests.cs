@@ -8,9 +8,8 @@ public sealed partial class NativeHeapTuningTests
     [Fact]
     public unsafe void Large_blocks_come_from_the_heap_once_tuned()
     {
-        Assert.True(NativeHeapTuning.Apply());
-        Assert.True(NativeHeapTuning.Apply());
-        Assert.True(NativeHeapTuning.IsApplied);
+        Assert.True(NativeHeapTuning.ApplyAllocatorSettings());
+        Assert.True(NativeHeapTuning.ApplyAllocatorSettings());
 
         var before = MallInfo2();
         var block = NativeMemory.Alloc(40 << 20);
@@ -31,7 +30,7 @@ public sealed partial class NativeHeapTuningTests
     [Fact]
     public void A_worker_thread_reuses_a_freed_heap_instead_of_faulting_it_in_again()
     {
-        Assert.True(NativeHeapTuning.Apply());
+        Assert.True(NativeHeapTuning.ApplyAllocatorSettings());
         long firstFaults = 0, laterFaults = 0;
         var worker = new Thread(() => (firstFaults, laterFaults) = AllocateLikeABatchLoop()) { IsBackground = true };
         worker.Start();
@@ -96,9 +95,11 @@ public sealed partial class NativeHeapTuningTests
     [Fact]
     public void Libtorch_is_asked_for_huge_pages_through_the_c_environment()
     {
-        Assert.True(NativeHeapTuning.Apply());
+        NativeHeapTuning.RequestHugePages();
         var value = Marshal.PtrToStringUTF8(GetEnv(NativeHeapTuning.HugePagesVariable));
         Assert.Equal("1", value);
+        Assert.Equal("1", NativeHeapTuning.HugePagesSetting());
+        Assert.False(NativeHeapTuning.RequestHugePages()); // already set: left as it is
     }
 
     [LibraryImport("libc.so.6", EntryPoint = "getrusage")]

@@ -110,12 +110,31 @@ public sealed class TorchNativeRuntimeTests : IDisposable
     }
 
     [Fact]
-    public void EnsureLoaded_makes_TorchSharp_usable_and_matches_what_the_host_provides()
+    public void Host_missing_marker_versions_gets_no_copy_when_the_copy_is_refused()
     {
-        var status = TorchNativeRuntime.EnsureLoaded();
+        var older = HostLibStdCxxWithout32();
+        var error = Assert.Throws<TorchRuntimeException>(
+            () => TorchNativeRuntime.Prepare(Shipped, file => file == "libstdc++.so.6" ? older : null, _cache, allowWeakenedCopy: false));
+        Assert.Contains("GLIBCXX_3.4.32", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowWeakenedNativeCopy is false", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_cache));
+    }
+
+    [Fact]
+    public void The_runtime_makes_TorchSharp_usable_and_reports_what_the_host_needed()
+    {
+        var runtime = TorchRuntime.EnsureApplied();
+        var status = runtime.NativeLibrary;
         var hostHas32 = ElfImage.Read(HostLibStdCxx).VersionDefinitions.Contains("GLIBCXX_3.4.32");
         Assert.Equal(hostHas32 ? TorchNativeLibraryMode.Unchanged : TorchNativeLibraryMode.WeakenedCopy, status.Mode);
-        Assert.Same(status, TorchNativeRuntime.EnsureLoaded());
+        Assert.Same(runtime, TorchRuntime.EnsureApplied());
+        var setting = runtime[nameof(TorchRuntimeOptions.AllowWeakenedNativeCopy)];
+        Assert.False(setting.ChangedProcessState);
+        Assert.Contains(status.LoadedLibraryPath!, setting.Detail, StringComparison.Ordinal);
+        if (status.Mode == TorchNativeLibraryMode.WeakenedCopy)
+        {
+            Assert.StartsWith(runtime[nameof(TorchRuntimeOptions.NativeCacheDirectory)].Value, status.LoadedLibraryPath, StringComparison.Ordinal);
+        }
 
         using var a = torch.tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
         using var product = a.matmul(a);
@@ -125,7 +144,7 @@ public sealed class TorchNativeRuntimeTests : IDisposable
     [Fact]
     public void Libtorch_found_beside_the_shipped_library_or_else_where_the_loader_binds_it()
     {
-        TorchNativeRuntime.EnsureLoaded();
+        TorchRuntime.EnsureApplied();
         var shippedDirectory = Path.GetDirectoryName(Shipped)!;
         var beside = Path.Combine(shippedDirectory, "libtorch_cpu.so");
         Assert.True(File.Exists(beside), "the test output carries TorchSharp-cpu's libtorch");

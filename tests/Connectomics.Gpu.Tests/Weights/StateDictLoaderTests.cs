@@ -11,7 +11,7 @@ public sealed class StateDictLoaderTests : IDisposable
 
     public StateDictLoaderTests()
     {
-        TorchNativeRuntime.EnsureLoaded();
+        TorchRuntime.EnsureApplied();
     }
 
     public void Dispose() => _dir.Dispose();

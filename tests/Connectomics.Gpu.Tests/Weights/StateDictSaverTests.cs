@@ -11,7 +11,7 @@ public sealed class StateDictSaverTests : IDisposable
 
     public StateDictSaverTests()
     {
-        TorchNativeRuntime.EnsureLoaded();
+        TorchRuntime.EnsureApplied();
     }
 
     public void Dispose() => _dir.Dispose();

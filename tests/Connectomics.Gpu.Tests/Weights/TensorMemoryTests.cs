@@ -10,7 +10,7 @@ public sealed class TensorMemoryTests
 {
     public TensorMemoryTests()
     {
-        TorchNativeRuntime.EnsureLoaded();
+        TorchRuntime.EnsureApplied();
     }
 
     [Theory]
