@@ -61,7 +61,7 @@ internal sealed class DataFileWriter
 
         for (var c = 0; c < _fields.Count; c++)
         {
-            var page = Encode(parts, c);
+            var (page, concatenated) = Encode(parts, c);
             var offsets = new List<ulong>(page.BufferPieces.Count);
             var sizes = new List<ulong>(page.BufferPieces.Count);
             foreach (var pieces in page.BufferPieces)
@@ -87,8 +87,13 @@ internal sealed class DataFileWriter
                 EncodingMessages.WriteDirectEncoding(p, 4, page.Encoding);
                 p.WriteUInt64(5, (ulong)rows);
             });
+
+            // The pieces may point into native Arrow memory, which the finalizer of the array that owns it frees: a
+            // piece's Memory does not keep that array alive, so the arrays stay reachable until their bytes are written.
+            GC.KeepAlive(concatenated);
         }
 
+        GC.KeepAlive(parts);
         Rows += length;
     }
 
@@ -148,17 +153,25 @@ internal sealed class DataFileWriter
         return _position;
     }
 
-    private EncodedPage Encode(IReadOnlyList<RecordBatch> parts, int column)
+    /// <summary>Encodes one column of the parts; returns the array concatenated for it, if any, which the page's
+    /// pieces point into.</summary>
+    private (EncodedPage Page, IArrowArray? Concatenated) Encode(IReadOnlyList<RecordBatch> parts, int column)
     {
         var type = _types[column];
         if (parts.Count == 1)
         {
-            return Encode(parts[0].Column(column), type);
+            return (Encode(parts[0].Column(column), type), null);
         }
 
         var arrays = parts.Select(p => p.Column(column)).ToArray();
         var page = _version == LanceDataStorageVersion.V2_0 ? PageEncoderV20.TryEncodeParts(arrays, type) : PageEncoderV21.TryEncodeParts(arrays, type);
-        return page ?? Encode(ArrowArrayConcatenator.Concatenate(arrays), type);
+        if (page is not null)
+        {
+            return (page, null);
+        }
+
+        var concatenated = ArrowArrayConcatenator.Concatenate(arrays);
+        return (Encode(concatenated, type), concatenated);
     }
 
     private EncodedPage Encode(IArrowArray array, ColumnType type) =>
