@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Connectomics.Durability;
+using Connectomics.Gpu.Weights;
 
 namespace Connectomics.Gpu.Runtime;
 
@@ -140,13 +142,12 @@ internal static class TorchNativeRuntime
         var target = System.IO.Path.Combine(folder, System.IO.Path.GetFileName(library.Path));
         try
         {
-            Directory.CreateDirectory(folder);
             var patched = library.WithWeakVersionNeeds(report.Missing.Select(m => m.Need));
             if (!File.Exists(target) || !File.ReadAllBytes(target).AsSpan().SequenceEqual(patched))
             {
-                var temp = $"{target}.{Environment.ProcessId}.tmp";
-                File.WriteAllBytes(temp, patched);
-                File.Move(temp, target, overwrite: true);
+                // Through the durable-file primitive like every file the library writes: a process that loads the copy
+                // while another writes it sees the old file or the whole new one.
+                AtomicFile.Write(target, stream => stream.Write(patched), OperatingSystemFileSystem.Instance);
             }
         }
         catch (IOException e)
