@@ -3,6 +3,7 @@ using Connectomics.DependencyInjection;
 using Connectomics.Embeddings;
 using Connectomics.Gpu.DependencyInjection;
 using Connectomics.Gpu.Inference;
+using Connectomics.OptionsValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using Connectomics.Checkpoints;
 using Connectomics.DependencyInjection;
+using Connectomics.OptionsValidation;
 using Connectomics.Durability;
 using Connectomics.Storage.Checkpoints;
-using Connectomics.Storage.DependencyInjection;
 using Connectomics.Storage.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

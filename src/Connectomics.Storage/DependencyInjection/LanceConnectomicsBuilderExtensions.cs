@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Connectomics.DependencyInjection;
-using Connectomics.Storage.DependencyInjection;
+using Connectomics.OptionsValidation;
 using Connectomics.Storage.Lance;
 using Connectomics.Storage.Telemetry;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Connectomics.Gpu.DependencyInjection;
+namespace Connectomics.OptionsValidation;
 
 /// <summary>Runs a source-generated validator and prefixes each failure with the options type and name, so that a
 /// host that fails to start says which registration is wrong.</summary>
