@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Connectomics.Gpu.Runtime;
+using Connectomics.Testing;
 using TorchSharp;
 
 namespace Connectomics.RuntimeProbeProcess;
@@ -15,11 +16,11 @@ internal static unsafe partial class ProcessObservations
     /// <returns><see langword="true"/> when the block was mapped.</returns>
     public static bool LargeBlockIsMapped()
     {
-        var before = MallInfo2().MmappedBlocks;
+        var before = GlibcMallocStatistics.Read().MmappedBlocks;
         var block = NativeMemory.Alloc(ProbeBlock);
         try
         {
-            return MallInfo2().MmappedBlocks > before;
+            return GlibcMallocStatistics.Read().MmappedBlocks > before;
         }
         finally
         {
@@ -64,22 +65,4 @@ internal static unsafe partial class ProcessObservations
 
     [LibraryImport("libc.so.6", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetEnv(string name);
-
-    [LibraryImport("libc.so.6", EntryPoint = "mallinfo2")]
-    private static partial MallocInfo MallInfo2();
-
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly struct MallocInfo
-    {
-        public readonly nuint Arena;
-        public readonly nuint OrdinaryBlocks;
-        public readonly nuint SmallBlocks;
-        public readonly nuint MmappedBlocks;
-        public readonly nuint MmappedBytes;
-        public readonly nuint Unused1;
-        public readonly nuint Unused2;
-        public readonly nuint AllocatedBytes;
-        public readonly nuint FreeBytes;
-        public readonly nuint KeepCost;
-    }
 }

@@ -11,11 +11,11 @@ public sealed partial class NativeHeapTuningTests
         Assert.True(NativeHeapTuning.ApplyAllocatorSettings());
         Assert.True(NativeHeapTuning.ApplyAllocatorSettings());
 
-        var before = MallInfo2();
+        var before = GlibcMallocStatistics.Read();
         var block = NativeMemory.Alloc(40 << 20);
         try
         {
-            var during = MallInfo2();
+            var during = GlibcMallocStatistics.Read();
             // 40 MiB is above the largest threshold glibc ever uses for mmap (32 MiB), so untuned it is always mmapped;
             // tuned, it comes from a heap and no new mmapped block appears.
             Assert.Equal(before.MmappedBlocks, during.MmappedBlocks);
@@ -130,24 +130,4 @@ public sealed partial class NativeHeapTuningTests
         public readonly long VoluntarySwitches;
         public readonly long InvoluntarySwitches;
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly struct MallocInfo
-    {
-        public readonly nuint Arena;
-        public readonly nuint OrdinaryBlocks;
-        public readonly nuint SmallBlocks;
-        public readonly nuint MmappedBlocks;
-        public readonly nuint MmappedBytes;
-        public readonly nuint Unused1;
-        public readonly nuint Unused2;
-        public readonly nuint AllocatedBytes;
-        public readonly nuint FreeBytes;
-        public readonly nuint KeepCost;
-
-        public nuint HeapBytes => Arena;
-    }
-
-    [LibraryImport("libc.so.6", EntryPoint = "mallinfo2")]
-    private static partial MallocInfo MallInfo2();
 }
