@@ -253,6 +253,11 @@ public sealed class ParquetArrowReader : IDisposable
             throw new ParquetInputException(ParquetInputError.Unreadable, $"the file cannot be opened ({e.Message.Trim()}).", path, innerException: e);
         }
 
+        if (read == 0)
+        {
+            throw new ParquetInputException(ParquetInputError.NotParquet, "the file is empty (0 bytes), not a Parquet file.", path);
+        }
+
         if (read < head.Length || !head.SequenceEqual(Magic))
         {
             throw new ParquetInputException(ParquetInputError.NotParquet, "the file is not a Parquet file (it does not start with the Parquet magic bytes 'PAR1').", path);

@@ -66,6 +66,18 @@ public sealed class ParquetInputErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_file_is_reported_as_empty()
+    {
+        var path = _dir.File("empty.parquet");
+        await File.WriteAllBytesAsync(path, []);
+
+        var error = await ReadFails(path);
+
+        Assert.Equal(ParquetInputError.NotParquet, error.Error);
+        Assert.Equal($"'{path}': the file is empty (0 bytes), not a Parquet file.", error.Message);
+    }
+
+    [Fact]
     public async Task A_truncated_file_is_reported_as_truncated_or_damaged()
     {
         var path = _dir.File("cut.parquet");
