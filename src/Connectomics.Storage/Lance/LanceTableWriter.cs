@@ -285,7 +285,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
         {
             foreach (var file in _writtenFiles)
             {
-                TableCommitter.TryDelete(file);
+                DurableFile.DeleteQuietly(_options.FileSystem, file);
             }
         }
 

@@ -227,29 +227,11 @@ internal static class TableCommitter
             DurableFile.WriteTemp(fileSystem, staging, stream => stream.Write(bytes));
             DurableFile.Publish(fileSystem, staging, Path.Combine(versionsDirectory, TableLayout.VersionHintFile));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            DurableFile.DeleteQuietly(fileSystem, staging);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            DurableFile.DeleteQuietly(fileSystem, staging);
+            // WriteTemp and Publish have already removed the staging file on failure.
         }
     }
 
     private static string StagingPath(string directory) => Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
-
-    internal static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }
