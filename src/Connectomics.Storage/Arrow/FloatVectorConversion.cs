@@ -26,7 +26,7 @@ internal static class FloatVectorConversion
 
         if (column.Length == 0)
         {
-            return Build(dimension ?? (column.Data.DataType as FixedSizeListType)?.ListSize ?? 1, 0, []);
+            return FloatVectors.FromPacked(dimension ?? (column.Data.DataType as FixedSizeListType)?.ListSize ?? 1, 0, []);
         }
 
         if (dimension is null)
@@ -97,13 +97,7 @@ internal static class FloatVectorConversion
             }
         }
 
-        return Build(d, column.Length, bytes);
-    }
-
-    private static FixedSizeListArray Build(int dimension, int rows, byte[] bytes)
-    {
-        var items = new ArrayData(FloatType.Default, rows * dimension, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(bytes)]);
-        return new FixedSizeListArray(new ArrayData(FloatVectors.CreateType(dimension), rows, 0, 0, [ArrowBuffer.Empty], [items]));
+        return FloatVectors.FromPacked(d, column.Length, bytes);
     }
 
     private static FloatVectorProblem NullRow(int row) => new(FloatVectorProblemKind.Null, row, "the vector is null; every row needs one.");

@@ -36,4 +36,16 @@ public static class FloatVectors
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         return new FixedSizeListType(new Field(ItemName, FloatType.Default, true), dimension);
     }
+
+    /// <summary>Wraps packed float32 values, <paramref name="rows"/> vectors of <paramref name="dimension"/> each, as a
+    /// null-free column of <see cref="CreateType"/> without copying them.</summary>
+    /// <param name="dimension">The values per vector.</param>
+    /// <param name="rows">The vectors.</param>
+    /// <param name="values">The values, little-endian float32, row after row.</param>
+    /// <returns>The column.</returns>
+    internal static FixedSizeListArray FromPacked(int dimension, int rows, byte[] values)
+    {
+        var items = new ArrayData(FloatType.Default, rows * dimension, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(values)]);
+        return new FixedSizeListArray(new ArrayData(CreateType(dimension), rows, 0, 0, [ArrowBuffer.Empty], [items]));
+    }
 }

@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Connectomics.Embeddings;
+using Connectomics.Storage.Arrow;
 using ArrowSchema = Apache.Arrow.Schema;
 
 namespace Connectomics.Storage.Lance;
@@ -42,7 +43,7 @@ public sealed class LanceEmbeddingWriter : IAsyncDisposable
             .Field(new Field("length", Int32Type.Default, false))
             .Field(new Field("token_count", Int32Type.Default, false))
             .Field(new Field("window_count", Int32Type.Default, false))
-            .Field(new Field(VectorColumn, new FixedSizeListType(new Field("item", FloatType.Default, true), dimension), false))
+            .Field(new Field(VectorColumn, FloatVectors.CreateType(dimension), false))
             .Build();
     }
 
@@ -94,11 +95,8 @@ public sealed class LanceEmbeddingWriter : IAsyncDisposable
             embedding.Vector.Span.CopyTo(values[(i * Dimension)..]);
         }
 
-        var schema = _writer.Schema;
-        var listType = (FixedSizeListType)schema.FieldsList[4].DataType;
-        var items = new ArrayData(FloatType.Default, embeddings.Count * Dimension, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(bytes)]);
-        var vectors = new FixedSizeListArray(new ArrayData(listType, embeddings.Count, 0, 0, [ArrowBuffer.Empty], [items]));
-        var batch = new RecordBatch(schema, [ids.Build(), lengths.Build(), tokens.Build(), windows.Build(), vectors], embeddings.Count);
+        var vectors = FloatVectors.FromPacked(Dimension, embeddings.Count, bytes);
+        var batch = new RecordBatch(_writer.Schema, [ids.Build(), lengths.Build(), tokens.Build(), windows.Build(), vectors], embeddings.Count);
         await _writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
