@@ -15,6 +15,7 @@ public sealed class PublicApiTests
         "Connectomics.Gpu",
         "Connectomics.Storage",
         "Connectomics.Lora",
+        "Connectomics.Pipelines",
     };
 
     [Theory]

@@ -60,7 +60,7 @@ switch (args)
         {
             RunId = tag,
             Position = new Dictionary<string, string> { ["table"] = table },
-            StoreVersion = (long)committed,
+            StoreVersion = committed,
         });
         Console.WriteLine(committed.ToString(CultureInfo.InvariantCulture));
         return 0;

@@ -58,17 +58,11 @@ public sealed record CheckpointState
         }
     } = EmptyPosition;
 
-    /// <summary>Gets the version of the output store whose commit holds everything produced up to <see cref="Position"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
-    public required long StoreVersion
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            field = value;
-        }
-    }
+    /// <summary>
+    /// Gets the version of the output store whose commit holds everything produced up to <see cref="Position"/>
+    /// (unsigned, as Lance numbers versions).
+    /// </summary>
+    public required ulong StoreVersion { get; init; }
 
     /// <summary>Gets the number of source records consumed up to <see cref="Position"/>.</summary>
     /// <value>The default value is 0.</value>

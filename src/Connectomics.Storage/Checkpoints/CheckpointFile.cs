@@ -155,7 +155,7 @@ internal static class CheckpointFile
     {
         if (!state.TryGetProperty("runId", out var runId) || runId.ValueKind != JsonValueKind.String
             || !state.TryGetProperty("position", out var position) || position.ValueKind != JsonValueKind.Object
-            || !state.TryGetProperty("storeVersion", out var storeVersion) || !storeVersion.TryGetInt64(out var storeVersionValue)
+            || !state.TryGetProperty("storeVersion", out var storeVersion) || !storeVersion.TryGetUInt64(out var storeVersionValue)
             || !state.TryGetProperty("recordsRead", out var recordsRead) || !recordsRead.TryGetInt64(out var recordsReadValue)
             || !state.TryGetProperty("recordsWritten", out var recordsWritten) || !recordsWritten.TryGetInt64(out var recordsWrittenValue)
             || !state.TryGetProperty("savedAt", out var savedAt) || !savedAt.TryGetDateTimeOffset(out var savedAtValue))

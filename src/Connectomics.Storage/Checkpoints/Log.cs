@@ -15,7 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3, EventName = "CheckpointPreviousUsed", Level = LogLevel.Warning,
         Message = "Resuming run {RunId} from the previous checkpoint {CheckpointPath} (store version {StoreVersion})")]
-    public static partial void CheckpointPreviousUsed(ILogger logger, string runId, string checkpointPath, long storeVersion);
+    public static partial void CheckpointPreviousUsed(ILogger logger, string runId, string checkpointPath, ulong storeVersion);
 
     [LoggerMessage(EventId = 4, EventName = "CheckpointDamagedNotKept", Level = LogLevel.Warning,
         Message = "Checkpoint file {CheckpointPath} of run {RunId} is damaged ({Reason}); it is replaced and the previous state is kept")]
@@ -27,11 +27,11 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, EventName = "CheckpointSaved", Level = LogLevel.Debug,
         Message = "Saved the checkpoint of run {RunId} at store version {StoreVersion} to {CheckpointPath}")]
-    public static partial void CheckpointSaved(ILogger logger, string runId, string checkpointPath, long storeVersion);
+    public static partial void CheckpointSaved(ILogger logger, string runId, string checkpointPath, ulong storeVersion);
 
     [LoggerMessage(EventId = 7, EventName = "CheckpointLoaded", Level = LogLevel.Information,
         Message = "Resuming run {RunId} from {CheckpointPath} (store version {StoreVersion})")]
-    public static partial void CheckpointLoaded(ILogger logger, string runId, string checkpointPath, long storeVersion);
+    public static partial void CheckpointLoaded(ILogger logger, string runId, string checkpointPath, ulong storeVersion);
 
     [LoggerMessage(EventId = 8, EventName = "CheckpointNotFound", Level = LogLevel.Information,
         Message = "Run {RunId} has no checkpoint in {RunDirectory}; it starts from the beginning")]

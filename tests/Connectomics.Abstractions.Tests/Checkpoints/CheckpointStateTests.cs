@@ -41,7 +41,6 @@ public sealed class CheckpointStateTests
     [Fact]
     public void Invalid_values_are_rejected()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CheckpointState { RunId = "r", StoreVersion = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new CheckpointState { RunId = "r", StoreVersion = 0, RecordsRead = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new CheckpointState { RunId = "r", StoreVersion = 0, RecordsWritten = -1 });
         Assert.Throws<ArgumentException>(() => new CheckpointState { RunId = " ", StoreVersion = 0 });

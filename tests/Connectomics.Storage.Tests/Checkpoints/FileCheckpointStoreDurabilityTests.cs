@@ -12,7 +12,7 @@ public sealed class FileCheckpointStoreDurabilityTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private static CheckpointState State(long version) => new()
+    private static CheckpointState State(ulong version) => new()
     {
         RunId = "run",
         Position = new Dictionary<string, string> { ["row"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -51,7 +51,7 @@ public sealed class FileCheckpointStoreDurabilityTests : IDisposable
                 new RecordedCall(FileSystemCall.FlushDirectory, store.RunDirectory, null, true),
             ],
             second);
-        Assert.Equal(2, (await store.LoadAsync())!.StoreVersion);
+        Assert.Equal((ulong)2, (await store.LoadAsync())!.StoreVersion);
     }
 
     [Theory]
@@ -68,6 +68,6 @@ public sealed class FileCheckpointStoreDurabilityTests : IDisposable
         // A failed flush leaves state.json; a failed rename of the new state leaves the old one as state.prev.json.
         var expected = failing == FileSystemCall.FlushFile ? FileCheckpointStore.CurrentFileName : FileCheckpointStore.PreviousFileName;
         Assert.Equal([expected], Directory.EnumerateFiles(store.RunDirectory).Select(f => Path.GetFileName(f)).ToArray());
-        Assert.Equal(1, (await store.LoadAsync())!.StoreVersion);
+        Assert.Equal((ulong)1, (await store.LoadAsync())!.StoreVersion);
     }
 }

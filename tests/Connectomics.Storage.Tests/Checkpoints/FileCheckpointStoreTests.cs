@@ -24,13 +24,13 @@ public sealed class FileCheckpointStoreTests : IDisposable
 
     private FileCheckpointStore NewStore(string runId = Run) => new(_root.Path, runId, _time, _logger);
 
-    private static CheckpointState State(long version, string runId = Run, string file = "reads.parquet") => new()
+    private static CheckpointState State(ulong version, string runId = Run, string file = "reads.parquet") => new()
     {
         RunId = runId,
         Position = new Dictionary<string, string> { ["file"] = file, ["rowGroup"] = (version / 4).ToString(System.Globalization.CultureInfo.InvariantCulture), ["row"] = (version * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) },
         StoreVersion = version,
-        RecordsRead = version * 1000,
-        RecordsWritten = version * 997,
+        RecordsRead = (long)version * 1000,
+        RecordsWritten = (long)version * 997,
     };
 
     /// <summary>Saves two states, A then B, and returns them as saved (B is current, A previous).</summary>
@@ -217,7 +217,7 @@ public sealed class FileCheckpointStoreTests : IDisposable
     {
         var store = NewStore();
         var saved = new List<CheckpointState>();
-        for (var version = 0; version < 5; version++)
+        for (var version = 0UL; version < 5; version++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             saved.Add(await store.SaveAsync(State(version)));
@@ -230,7 +230,7 @@ public sealed class FileCheckpointStoreTests : IDisposable
             var reader = new FileCheckpointStore(Path.Combine(_root.Path, $"copy-{version}"), Run);
             Directory.CreateDirectory(reader.RunDirectory);
             File.Copy(store.PreviousPath, reader.CurrentPath);
-            Assert.Equal(saved[version - 1], await reader.LoadAsync());
+            Assert.Equal(saved[(int)version - 1], await reader.LoadAsync());
         }
     }
 
@@ -333,7 +333,7 @@ public sealed class FileCheckpointStoreTests : IDisposable
         const int SavesPerWriter = 60;
         var first = NewStore();
         var initial = await first.SaveAsync(State(0, file: "initial"));
-        var saved = new ConcurrentDictionary<(string File, long Version), CheckpointState> { [("initial", 0)] = initial };
+        var saved = new ConcurrentDictionary<(string File, ulong Version), CheckpointState> { [("initial", 0)] = initial };
 
         using var done = new CancellationTokenSource();
         var loads = 0;
@@ -353,7 +353,7 @@ public sealed class FileCheckpointStoreTests : IDisposable
         async Task Write(string file)
         {
             var store = separateStores ? new FileCheckpointStore(_root.Path, Run, TimeProvider.System) : first;
-            for (var version = 1; version <= SavesPerWriter; version++)
+            for (var version = 1UL; version <= SavesPerWriter; version++)
             {
                 var state = State(version, file: file);
                 saved[(file, version)] = state;
@@ -367,7 +367,7 @@ public sealed class FileCheckpointStoreTests : IDisposable
 
         var final = await NewStore().LoadAsync();
         Assert.NotNull(final);
-        Assert.Equal(SavesPerWriter, final.StoreVersion);
+        Assert.Equal((ulong)SavesPerWriter, final.StoreVersion);
         Assert.Contains(final.Position["file"], new[] { "a", "b" });
         Assert.True(loads > 0);
         Assert.DoesNotContain(readerLog.Warnings, entry => entry.EventId.Name == "CheckpointDamaged");

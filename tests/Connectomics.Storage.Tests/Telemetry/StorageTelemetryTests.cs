@@ -22,7 +22,7 @@ public sealed class StorageTelemetryTests : IDisposable
 
     private LanceDatabase Database() => LanceDatabase.Open(new LanceDatabaseOptions { Directory = _dir.FullName }, _logs, _metrics);
 
-    private static CheckpointState State(long version) => new() { RunId = "run", Position = new Dictionary<string, string> { ["row"] = "1" }, StoreVersion = version };
+    private static CheckpointState State(ulong version) => new() { RunId = "run", Position = new Dictionary<string, string> { ["row"] = "1" }, StoreVersion = version };
 
     [Fact]
     public async Task Lance_commits_record_rows_bytes_duration_and_a_log_entry()
@@ -98,9 +98,9 @@ public sealed class StorageTelemetryTests : IDisposable
         Assert.Null(await store.LoadAsync());
         await store.SaveAsync(State(1));
         await store.SaveAsync(State(2));
-        Assert.Equal(2, (await store.LoadAsync())!.StoreVersion);
+        Assert.Equal((ulong)2, (await store.LoadAsync())!.StoreVersion);
         await File.WriteAllTextAsync(store.CurrentPath, "{\"format\":1,");
-        Assert.Equal(1, (await store.LoadAsync())!.StoreVersion);
+        Assert.Equal((ulong)1, (await store.LoadAsync())!.StoreVersion);
 
         Assert.Equal(2, _metrics.Sum("connectomics.checkpoint.saves"));
         Assert.Equal(1, _metrics.Sum("connectomics.checkpoint.loads", "source", "none"));

@@ -1,0 +1,26 @@
+using Connectomics.Chunks;
+
+namespace Connectomics.Stores;
+
+/// <summary>
+/// What a commit records besides its rows: the run and shard that made it, where that shard's input stood once the
+/// rows were written, and the run's settings. It is published in the same atomic step as the rows, so a committed row
+/// is never without the position that produced it.
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Shard">The shard of the run.</param>
+/// <param name="Position">Where the shard stands once this commit's rows are in.</param>
+public sealed record CommitTag(string RunId, ShardAssignment Shard, WorkPosition Position)
+{
+    /// <summary>Gets the run's settings (model fingerprint, input fingerprint, columns …), compared on resume.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets the records the shard has read up to <see cref="Position"/>, rejected ones included.</summary>
+    public long RecordsRead { get; init; }
+
+    /// <summary>Gets the rows the shard has committed up to and including this commit.</summary>
+    public long RowsWritten { get; init; }
+
+    /// <summary>Gets the records the shard has rejected up to <see cref="Position"/>.</summary>
+    public long RecordsRejected { get; init; }
+}
