@@ -149,6 +149,75 @@ public sealed class BadInputTests(ExistingTableFixture table) : IClassFixture<Ex
         File.Copy(_good, good);
 
         AssertFails(["import", good, other, "--db", _db, "--table", "t", "--vector", "embedding", "--mode", "overwrite"], "z-other.parquet", "id (string)", "id (int64)");
-        AssertFails(Import(other), "Cannot append", "'id'");
+
+        // The table is named by its name and database, not by one of its manifest files.
+        AssertFails(Import(other), $"table 't' in '{_db}'", "cannot append", "column 'id' is int64 in the table but string in the rows");
+        Assert.DoesNotContain(".manifest", LanceTool.Run(Import(other)).Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Append_to_a_missing_table_fails_and_creates_nothing()
+    {
+        var before = DirectorySnapshot.Of(_db);
+        var directories = Directory.GetDirectories(_db);
+
+        var run = LanceTool.Run(["import", _good, "--db", _db, "--table", "tt", "--vector", "embedding", "--mode", "append"]);
+
+        Assert.Equal(1, run.Code);
+        var line = Assert.Single(run.StderrLines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("table 'tt' does not exist", line, StringComparison.Ordinal);
+        Assert.Contains($"'{_db}'", line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.False(Directory.Exists(Path.Combine(_db, "tt.lance")));
+        Assert.Equal(directories, Directory.GetDirectories(_db));
+        Assert.Equal(before, DirectorySnapshot.Of(_db));
+    }
+
+    [Fact]
+    public void A_truncated_parquet_file_is_named_and_called_truncated()
+    {
+        var bytes = File.ReadAllBytes(_good);
+        var half = Path.Combine(_work, "half.parquet");
+        File.WriteAllBytes(half, bytes[..(bytes.Length / 2)]);
+
+        AssertFails(Import(half), "half.parquet", "truncated or not a Parquet file");
+        var line = LanceTool.Run(Import(half)).Stderr;
+        Assert.DoesNotMatch(@"N\d+(parquet|arrow)", line);
+    }
+
+    [Fact]
+    public void A_bad_command_line_exits_with_2_and_other_errors_with_1()
+    {
+        Assert.Equal(2, LanceTool.Run().Code);
+        Assert.Equal(2, LanceTool.Run("frobnicate").Code);
+        Assert.Equal(2, LanceTool.Run("cleanup", "--db", _db, "--table", "t", "--older-than", "week").Code);
+        Assert.Equal(2, LanceTool.Run("search", "--db", _db, "--table", "t").Code);
+        Assert.Equal(2, LanceTool.Run("search", "--db", _db, "--table", "t", "--vector", "1,2,3,4", "--id", "1").Code);
+        Assert.Equal(1, LanceTool.Run("cleanup", "--db", _db, "--table", "nope").Code);
+        Assert.Equal(1, LanceTool.Run("search", "--db", _db, "--table", "t", "--id", "99").Code);
+    }
+
+    [Fact]
+    public void Search_names_a_missing_row_a_bad_vector_file_and_an_npy_array_it_does_not_read()
+    {
+        string[] Search(params string[] more) => ["search", "--db", _db, "--table", "t", .. more];
+        var text = Path.Combine(_work, "query.txt");
+        File.WriteAllText(text, "0.5 1\n2, x\n");
+        var matrix = Path.Combine(_work, "matrix.npy");
+        File.WriteAllBytes(matrix, Npy.Build("<f4", "(1, 4)", new byte[16]));
+        var bigEndian = Path.Combine(_work, "big.npy");
+        File.WriteAllBytes(bigEndian, Npy.Build(">f4", "(4,)", new byte[16]));
+        var short_ = Path.Combine(_work, "short.npy");
+        File.WriteAllBytes(short_, Npy.Build("<f8", "(4,)", new byte[24]));
+
+        AssertFails(Search("--id", "99"), "table 't'", "no row with id '99'");
+        AssertFails(Search("--id", "1", "--id-column", "colour"), "no column 'colour'");
+        AssertFails(Search("--vector-file", Path.Combine(_work, "none.txt")), "none.txt", "does not exist");
+        AssertFails(Search("--vector-file", text), "query.txt", "item 4", "'x'");
+        AssertFails(Search("--vector-file", matrix), "matrix.npy", "shape (1, 4)", "one-dimensional");
+        AssertFails(Search("--vector-file", bigEndian), "big.npy", "'>f4'");
+        AssertFails(Search("--vector-file", short_), "short.npy", "4 values (32 bytes)", "24 bytes");
+        AssertFails(Search("--vector", "1,2,3,4", "--vector-file", text), "exactly one of --vector, --vector-file and --id");
     }
 }

@@ -73,6 +73,71 @@ public sealed class SearchTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_by_id_and_by_vector_file_returns_the_client_results_for_the_same_vector()
+    {
+        const int K = 4;
+        var db = Path.Combine(_work, "db");
+        var rows = ReadRow.Make(30, dimension: 5);
+        var parquet = Path.Combine(_work, "reads.parquet");
+        TestParquet.Write(parquet, ReadRow.ToBatch(rows), rowGroupRows: 8);
+        LanceTool.Succeed("import", parquet, "--db", db, "--table", "reads", "--vector", "embedding");
+        var byId = rows[17].Embedding!;
+        double[] fromFile = [0.125, -0.3, 1.0 / 3, 0.05, -0.2];
+        var asFloat = fromFile.Select(v => (float)v).ToArray();
+
+        var client = await LanceDbNode.RunAsync(
+            """
+            const db = await lancedb.connect(args[0]);
+            const table = await db.openTable('reads');
+            const results = [];
+            for (const q of JSON.parse(args[1])) {
+              const hits = rowsOf(await table.search(q).distanceType('cosine').limit(Number(args[2])).select(['id']).toArrow());
+              results.push(hits.map(h => ({ id: Number(h.id), d: h._distance })));
+            }
+            emit(results);
+            """,
+            db,
+            JsonSerializer.Serialize(new[] { byId, asFloat }),
+            K.ToString(CultureInfo.InvariantCulture));
+        var expected = client.EnumerateArray().Select(r => r.EnumerateArray().ToArray()).ToArray();
+
+        var text = Path.Combine(_work, "query.txt");
+        File.WriteAllText(text, string.Join(",\n ", fromFile.Take(2).Select(v => v.ToString("R", CultureInfo.InvariantCulture)))
+            + "\t" + string.Join(" ", fromFile.Skip(2).Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "\n");
+        var npy32 = Path.Combine(_work, "query32.npy");
+        File.WriteAllBytes(npy32, Npy.Float32(asFloat));
+        var npy64 = Path.Combine(_work, "query64.npy");
+        File.WriteAllBytes(npy64, Npy.Float64(fromFile));
+        var searches = new (string[] Query, int Expected)[]
+        {
+            (["--id", "17"], 0),
+            (["--vector-file", text], 1),
+            (["--vector-file", npy32], 1),
+            (["--vector-file", npy64], 1),
+        };
+        foreach (var (query, e) in searches)
+        {
+            var hits = LanceTool.Succeed(["search", "--db", db, "--table", "reads", .. query, "-k", "4", "--metric", "cosine", "--json"])
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonDocument.Parse(line).RootElement.Clone())
+                .ToArray();
+            var context = string.Join(" ", query);
+            Assert.Equal(expected[e].Select(h => h.GetProperty("id").GetInt64()), hits.Select(h => h.GetProperty("id").GetInt64()));
+            for (var i = 0; i < K; i++)
+            {
+                var d = expected[e][i].GetProperty("d").GetDouble();
+                var ours = hits[i].GetProperty("_distance").GetDouble();
+                Assert.True(Math.Abs(ours - d) <= 1e-5 * Math.Max(Math.Abs(d), 1), $"{context}, hit {i}: ours {ours}, client {d}");
+            }
+        }
+
+        // The row itself is listed first, at distance 0.
+        var self = JsonDocument.Parse(LanceTool.Succeed("search", "--db", db, "--table", "reads", "--id", "17", "-k", "1", "--json")).RootElement;
+        Assert.Equal(17, self.GetProperty("id").GetInt64());
+        Assert.Equal(0, self.GetProperty("_distance").GetDouble());
+    }
+
+    [Fact]
     public void Search_without_json_prints_a_table_nearest_first()
     {
         var db = Path.Combine(_work, "db");

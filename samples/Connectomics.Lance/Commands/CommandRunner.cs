@@ -11,8 +11,14 @@ internal static class CommandRunner
     /// <summary>The exit code of a command line that does not parse.</summary>
     public const int UsageError = 2;
 
-    /// <summary>The exit code of a run cancelled with Ctrl+C.</summary>
+    /// <summary>The exit code of a run cancelled with Ctrl+C (SIGINT) or SIGTERM, after it removed its uncommitted files.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>
+    /// Gets how long a cancelled run may take to finish and remove its uncommitted files before the process exits
+    /// anyway. Long enough for the cleanup; the runtime's default of 2 seconds could cut it short.
+    /// </summary>
+    public static TimeSpan CancellationGrace { get; } = TimeSpan.FromMinutes(1);
 
     public static async Task<int> RunAsync(Func<Task<int>> work)
     {
@@ -28,6 +34,12 @@ internal static class CommandRunner
         catch (Exception e) when (e is CommandInputException or ConnectomicsException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync("error: " + OneLine(e.Message));
+            return Failed;
+        }
+        catch (Exception e)
+        {
+            // Anything unforeseen still ends in one line and the documented exit code, not a stack trace.
+            await Console.Error.WriteLineAsync($"error: {OneLine(e.Message)} ({e.GetType().Name})");
             return Failed;
         }
     }

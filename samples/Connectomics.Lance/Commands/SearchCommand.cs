@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Connectomics.Lance.Output;
+using Connectomics.Lance.Queries;
 using Connectomics.Lance.Tables;
 using Connectomics.Storage.Lance.Search;
 
@@ -15,8 +16,23 @@ internal sealed class SearchCommand : Command
     private readonly Option<float[]> _vector = new("--vector")
     {
         Description = "The query vector: comma-separated numbers, as many as the table's vectors have.",
-        Required = true,
         CustomParser = QueryVectorText.Parse,
+    };
+
+    private readonly Option<string?> _vectorFile = new("--vector-file")
+    {
+        Description = "A file with the query vector: numbers separated by commas, spaces or newlines, or a .npy float32/float64 1-D array.",
+    };
+
+    private readonly Option<string?> _id = new("--id")
+    {
+        Description = "Search with the vector of the row whose --id-column holds this value; that row is listed too, at distance 0.",
+    };
+
+    private readonly Option<string> _idColumn = new("--id-column")
+    {
+        Description = "The column --id is looked up in.",
+        DefaultValueFactory = _ => "id",
     };
 
     private readonly Option<int> _limit = new("-k")
@@ -42,24 +58,40 @@ internal sealed class SearchCommand : Command
     };
 
     public SearchCommand()
-        : base("search", "Finds the rows whose vectors are nearest to a query vector.")
+        : base("search", "Finds the rows whose vectors are nearest to a query vector (--vector, --vector-file or --id).")
     {
         _limit.MustBeAtLeast(1);
         _metric.AcceptOnlyFromAmong("l2", "cosine", "dot");
         _table.AddTo(this);
         Options.Add(_vector);
+        Options.Add(_vectorFile);
+        Options.Add(_id);
+        Options.Add(_idColumn);
         Options.Add(_limit);
         Options.Add(_metric);
         Options.Add(_where);
         Options.Add(_json);
+        Validators.Add(result =>
+        {
+            var given = new[] { _vector, (Option)_vectorFile, _id }.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count != 1)
+            {
+                result.AddError($"give exactly one of --vector, --vector-file and --id{(given.Count > 1 ? $" (got {string.Join(", ", given)})" : string.Empty)}.");
+            }
+        });
         SetAction((parsed, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             var location = _table.Get(parsed);
             var table = await location.OpenAsync(cancellationToken);
+            var vector = parsed.GetValue(_vectorFile) is { } file
+                ? QueryVectorFile.Read(file)
+                : parsed.GetValue(_id) is { } id
+                    ? await RowVector.FindAsync(table, location, parsed.GetValue(_idColumn)!, id, VectorColumn, cancellationToken)
+                    : parsed.GetValue(_vector)!;
             VectorQuery query;
             try
             {
-                query = table.Search(parsed.GetValue(_vector)!, VectorColumn)
+                query = table.Search(vector, VectorColumn)
                     .Metric(parsed.GetValue(_metric) switch
                     {
                         "cosine" => DistanceMetric.Cosine,

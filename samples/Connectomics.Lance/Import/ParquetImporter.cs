@@ -24,6 +24,13 @@ internal sealed class ParquetImporter(ImportSettings settings)
             throw new CommandInputException($"table '{table.Name}' already exists in '{table.Database}'; import with --mode append or --mode overwrite.");
         }
 
+        if (settings.Mode == LanceWriteMode.Append && !exists)
+        {
+            // A misspelled name must not quietly become a new table.
+            throw new CommandInputException(
+                $"table '{table.Name}' does not exist in '{table.Database}', so there is nothing to append to; nothing was written (--mode create makes a new table).");
+        }
+
         var dimension = settings.Mode == LanceWriteMode.Append && exists ? await TableDimensionAsync(cancellationToken) : null;
         var schema = CheckFiles(files, ref dimension);
 
@@ -46,7 +53,7 @@ internal sealed class ParquetImporter(ImportSettings settings)
                     {
                         var vectors = ToVectors(batch, dimension);
                         dimension ??= new VectorDimension(LanceVectors.Dimension(vectors), Origin(batch.Start));
-                        writer ??= await LanceTableWriter.OpenAsync(table.Path, schema.ToTableSchema(dimension.Value), options, cancellationToken);
+                        writer ??= await OpenWriterAsync(schema.ToTableSchema(dimension.Value), options, cancellationToken);
                         var columns = Enumerable.Range(0, batch.RecordBatch.ColumnCount)
                             .Select(i => i == schema.VectorIndex ? vectors : batch.RecordBatch.Column(i))
                             .ToArray();
@@ -70,7 +77,7 @@ internal sealed class ParquetImporter(ImportSettings settings)
                     throw new CommandInputException("the input has no rows, so the vector dimension is unknown; nothing was written.");
                 }
 
-                writer = await LanceTableWriter.OpenAsync(table.Path, schema.ToTableSchema(dimension.Value), options, cancellationToken);
+                writer = await OpenWriterAsync(schema.ToTableSchema(dimension.Value), options, cancellationToken);
             }
 
             var version = await writer.CompleteAsync(cancellationToken);
@@ -82,6 +89,21 @@ internal sealed class ParquetImporter(ImportSettings settings)
             {
                 await writer.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Opens the writer; a table whose columns differ from the rows' is named by its name and database.</summary>
+    private async Task<LanceTableWriter> OpenWriterAsync(Schema schema, LanceWriteOptions options, CancellationToken cancellationToken)
+    {
+        var table = settings.Table;
+        try
+        {
+            return await LanceTableWriter.OpenAsync(table.Path, schema, options, cancellationToken);
+        }
+        catch (LanceFormatException e) when (e.FilePath == table.Path)
+        {
+            var problem = e.Message[(e.FilePath.Length + 2)..];
+            throw new CommandInputException($"table '{table.Name}' in '{table.Database}': {char.ToLowerInvariant(problem[0])}{problem[1..]}", e);
         }
     }
 

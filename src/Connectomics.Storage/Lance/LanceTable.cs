@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Apache.Arrow;
+using Connectomics.Durability;
+using Connectomics.Storage.Lance.Cleanup;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
 using Connectomics.Storage.Lance.Search;
@@ -55,6 +57,33 @@ public sealed class LanceTable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
         return [.. TableLayout.ListVersions(tablePath).Keys];
+    }
+
+    /// <summary>
+    /// Removes the versions of a table older than <see cref="LanceCleanupOptions.OlderThan"/> (never the latest, nor
+    /// a version a tag names), then every data, deletion, transaction and staging file that no remaining version
+    /// refers to and that is older than that too, such as the files a killed or failed write left behind. Like
+    /// LanceDB's cleanup of old versions; LanceDB opens the table as before, with the same rows.
+    /// </summary>
+    /// <param name="tablePath">The table directory.</param>
+    /// <param name="options">What to remove; null for the defaults (7 days, not a dry run).</param>
+    /// <param name="cancellationToken">Cancels the operation between files.</param>
+    /// <returns>What was removed, or in a dry run what would be.</returns>
+    /// <remarks>
+    /// Removed versions can no longer be opened. Files younger than the threshold are kept, so a writer at work
+    /// keeps its uncommitted files; with a threshold of zero, run the cleanup only while no one writes to the table.
+    /// Manifests are removed (and their directory flushed) before the files they referred to.
+    /// </remarks>
+    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="LanceTableNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="LanceFormatException">A manifest or a tag cannot be read; nothing was removed.</exception>
+    /// <exception cref="IOException">A file cannot be removed.</exception>
+    public static Task<LanceCleanupResult> CleanupAsync(string tablePath, LanceCleanupOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tablePath);
+        options ??= new LanceCleanupOptions();
+        options.Validate();
+        return TableCleaner.CleanupAsync(tablePath, options, OperatingSystemFileSystem.Instance, cancellationToken);
     }
 
     /// <summary>Opens the latest version of a table.</summary>

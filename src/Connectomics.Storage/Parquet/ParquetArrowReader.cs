@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
@@ -177,7 +178,7 @@ public sealed class ParquetArrowReader : IDisposable
         catch (ParquetException e)
         {
             throw new ParquetInputException(
-                ParquetInputError.Corrupt, $"the file is truncated or damaged; its footer cannot be read ({NativeErrorText.Of(e)}).", path, innerException: e);
+                ParquetInputError.Corrupt, $"the file is truncated or not a Parquet file; its footer cannot be read ({NativeErrorText.Of(e)}).", path, innerException: e);
         }
     }
 
@@ -238,11 +239,19 @@ public sealed class ParquetArrowReader : IDisposable
     private static void CheckMagic(string path)
     {
         Span<byte> head = stackalloc byte[4];
+        Span<byte> tail = stackalloc byte[4];
         int read;
+        long length;
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
             read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            length = file.Length;
+            if (length >= 12)
+            {
+                file.Position = length - tail.Length;
+                file.ReadExactly(tail);
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -261,6 +270,16 @@ public sealed class ParquetArrowReader : IDisposable
         if (read < head.Length || !head.SequenceEqual(Magic))
         {
             throw new ParquetInputException(ParquetInputError.NotParquet, "the file is not a Parquet file (it does not start with the Parquet magic bytes 'PAR1').", path);
+        }
+
+        // A Parquet file ends with its footer and the magic bytes again; a file cut short (a copy or a writer that
+        // was interrupted) lacks them.
+        if (length < 12 || !tail.SequenceEqual(Magic))
+        {
+            throw new ParquetInputException(
+                ParquetInputError.Corrupt,
+                string.Create(CultureInfo.InvariantCulture, $"the file is truncated or not a Parquet file: it starts with the Parquet magic bytes 'PAR1' but does not end with them ({length} bytes)."),
+                path);
         }
     }
 }

@@ -63,7 +63,9 @@ internal static class TableSchemaMatcher
 
         if (problems.Count > 0)
         {
-            throw new LanceFormatException("Cannot append: " + string.Join("; ", problems) + ".", table.Path);
+            // Named by its directory: the manifest file is no name a user knows the table by.
+            var tablePath = Path.GetDirectoryName(Path.GetDirectoryName(table.Path)) ?? table.Path;
+            throw new LanceFormatException("Cannot append: " + string.Join("; ", problems) + ".", tablePath);
         }
 
         return tableFields;
