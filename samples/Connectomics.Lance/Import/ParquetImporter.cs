@@ -51,6 +51,7 @@ internal sealed class ParquetImporter(ImportSettings settings)
                     // The writer keeps nothing of the batch's native memory once WriteAsync returns.
                     using (batch)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         var vectors = ToVectors(batch, dimension);
                         dimension ??= new VectorDimension(LanceVectors.Dimension(vectors), Origin(batch.Start));
                         writer ??= await OpenWriterAsync(schema.ToTableSchema(dimension.Value), options, cancellationToken);
