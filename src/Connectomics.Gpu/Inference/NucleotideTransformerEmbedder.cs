@@ -100,7 +100,15 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel, IEmbeddingM
     /// <returns>A new builder.</returns>
     public static NucleotideTransformerEmbedderBuilder CreateBuilder() => new();
 
-    /// <inheritdoc />
+    /// <summary>Embeds a batch of records.</summary>
+    /// <param name="records">The records; any number, in any order of lengths.</param>
+    /// <param name="cancellationToken">Cancels the work between device batches.</param>
+    /// <returns>One embedding per record, in the order of <paramref name="records"/>.</returns>
+    /// <exception cref="InvalidSequenceException">A record has a character refused under
+    /// <see cref="NucleotideTokenizerOptions.StrictNucleotides"/>, or more tokens than the limit under
+    /// <see cref="LongSequencePolicy.Reject"/>: the exception names the first such record in input order, however
+    /// many records there are and however many threads tokenized them. Nothing is embedded.</exception>
+    /// <exception cref="ObjectDisposedException">The embedder was disposed.</exception>
     public async Task<IReadOnlyList<SequenceEmbedding>> EmbedAsync(IReadOnlyList<SequenceRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -134,7 +142,7 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel, IEmbeddingM
     /// <returns>A usable input whose cost is the number of tokens the model will compute (one <c>&lt;cls&gt;</c> per
     /// window included) and whose unknown units are the <c>&lt;unk&gt;</c> tokens among them; or an unusable input,
     /// saying why, for a read with nothing to embed (an empty sequence, or one of whitespace alone), a character
-    /// refused under <see cref="Tokenization.NucleotideTokenizerOptions.StrictNucleotides"/>, or a read over the
+    /// refused under <see cref="NucleotideTokenizerOptions.StrictNucleotides"/>, or a read over the
     /// token limit under <see cref="LongSequencePolicy.Reject"/>.</returns>
     /// <remarks>Never throws for bad input; safe to call from many threads at once.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
