@@ -8,7 +8,15 @@ using Connectomics.Sequences;
 //   defaults    build and run an embedder without configuring anything, then try to configure other settings
 //   configured  TorchRuntime.Configure with the fast CPU settings (and MKL's CPU-feature dispatch), configure again
 //               with the same and with other settings, then build and run an embedder
-var mode = args.Length == 1 ? args[0] : throw new ArgumentException("usage: Connectomics.RuntimeProbeProcess defaults|configured");
+//   fingerprint the fingerprint of the tiny preset with seed 7, built with the defaults, and nothing else
+var mode = args.Length == 1 ? args[0] : throw new ArgumentException("usage: Connectomics.RuntimeProbeProcess defaults|configured|fingerprint");
+if (mode == "fingerprint")
+{
+    using var preset = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny", 7).OnDevice("cpu").Build();
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["fingerprint"] = preset.Descriptor.Fingerprint }));
+    return 0;
+}
+
 var report = new Dictionary<string, object?>
 {
     ["before"] = new Dictionary<string, object?>

@@ -4,6 +4,7 @@ using Connectomics.Embeddings;
 using Connectomics.Gpu.DependencyInjection;
 using Connectomics.Gpu.Inference;
 using Connectomics.OptionsValidation;
+using Connectomics.Sequences;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,9 @@ namespace Connectomics;
 public static class NucleotideTransformerConnectomicsBuilderExtensions
 {
     /// <summary>
-    /// Registers a <see cref="NucleotideTransformerEmbedder"/> as <see cref="IEmbeddingModel"/> (keyed by
-    /// <paramref name="name"/> when one is given), built on first use with the container's <see cref="ILoggerFactory"/>
+    /// Registers a <see cref="NucleotideTransformerEmbedder"/> as <see cref="IEmbeddingModel"/> and
+    /// <see cref="IEmbeddingModel{TInput}"/> of <see cref="SequenceRecord"/>, both resolving to the same instance (keyed
+    /// by <paramref name="name"/> when one is given), built on first use with the container's <see cref="ILoggerFactory"/>
     /// and <see cref="IMeterFactory"/> when they are registered. The options are validated when the host starts:
     /// exactly one of <see cref="NucleotideTransformerRegistration.Checkpoint"/> and
     /// <see cref="NucleotideTransformerRegistration.Preset"/> must be set, so that a host is never left serving the
@@ -68,11 +70,14 @@ public static class NucleotideTransformerConnectomicsBuilderExtensions
         {
             builder.Services.TryAdd(new ServiceDescriptor(typeof(NucleotideTransformerEmbedder), Create, lifetime));
             builder.Services.TryAdd(new ServiceDescriptor(typeof(IEmbeddingModel), s => s.GetRequiredService<NucleotideTransformerEmbedder>(), lifetime));
+            builder.Services.TryAdd(new ServiceDescriptor(typeof(IEmbeddingModel<SequenceRecord>), s => s.GetRequiredService<NucleotideTransformerEmbedder>(), lifetime));
         }
         else
         {
             builder.Services.TryAdd(new ServiceDescriptor(typeof(NucleotideTransformerEmbedder), name, (s, _) => Create(s), lifetime));
             builder.Services.TryAdd(new ServiceDescriptor(typeof(IEmbeddingModel), name, (s, key) => s.GetRequiredKeyedService<NucleotideTransformerEmbedder>(key), lifetime));
+            builder.Services.TryAdd(new ServiceDescriptor(
+                typeof(IEmbeddingModel<SequenceRecord>), name, (s, key) => s.GetRequiredKeyedService<NucleotideTransformerEmbedder>(key), lifetime));
         }
 
         return builder;

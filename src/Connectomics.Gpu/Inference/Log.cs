@@ -28,4 +28,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, EventName = "CpuWorkersLimitedByMemory", Level = LogLevel.Information,
         Message = "CPU: {Workers} worker(s) instead of one per thread, as each holds its own activations and {AvailableMiB} MiB are available; set CpuWorkers to choose")]
     public static partial void CpuWorkersLimitedByMemory(ILogger logger, int workers, long availableMiB);
+
+    [LoggerMessage(EventId = 7, EventName = "ModelFingerprinted", Level = LogLevel.Information,
+        Message = "Model {Model} has fingerprint {Fingerprint}: {TensorCount} tensors, {MiB} MiB of weights hashed in {ElapsedMs} ms")]
+    public static partial void ModelFingerprinted(ILogger logger, string model, string fingerprint, int tensorCount, long miB, long elapsedMs);
 }

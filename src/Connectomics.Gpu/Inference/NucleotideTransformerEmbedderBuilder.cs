@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Connectomics.Devices;
+using Connectomics.Embeddings;
 using Connectomics.Gpu.Models;
 using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Tokenization;
+using Connectomics.Gpu.Weights;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -132,7 +135,8 @@ public sealed class NucleotideTransformerEmbedderBuilder
         return this;
     }
 
-    /// <summary>Validates everything, loads the weights onto every device and starts the device loops. The first use
+    /// <summary>Validates everything, loads the weights, fingerprints them (<see cref="NucleotideTransformerEmbedder.Descriptor"/>),
+    /// places them on every device and starts the device loops. The first use
     /// of the library applies the TorchSharp runtime's defaults unless the application configured it
     /// (<see cref="TorchRuntime.Configure(TorchRuntimeOptions, ILogger?)"/>).</summary>
     /// <returns>The embedder.</returns>
@@ -167,6 +171,24 @@ public sealed class NucleotideTransformerEmbedderBuilder
             workerBytes: CpuWorkerPlan.EstimateWorkerBytes(config, batchTokens));
 
         var master = source.LoadWeights(config, options.Attention, logger);
+        ModelDescriptor descriptor;
+        try
+        {
+            // Hashed as loaded, on the CPU, before any replica moves or converts the master's weights.
+            var precision = devices.Any(d => d.Kind == DeviceKind.Cuda) ? options.CudaPrecision : ComputePrecision.Float32;
+            var started = Stopwatch.GetTimestamp();
+            var weights = StateDictDigest.Compute(master);
+            descriptor = NucleotideTransformerDescriptor.Create(
+                source.Name, config, tokenizer.Vocabulary, weights, options, precision, options.MaxTokens ?? config.MaxTokens);
+            Log.ModelFingerprinted(
+                logger, source.Name, descriptor.Fingerprint, weights.Count, weights.Sum(w => w.ByteLength) >> 20, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch
+        {
+            master.Dispose();
+            throw;
+        }
+
         var (queue, replicas) = DeviceReplicaFactory.Start(
             master, config, devices, cpuPlan, options, new EmbedderTelemetry(source.Name, _meterFactory), runtime.ThreadCounts);
 
@@ -177,7 +199,7 @@ public sealed class NucleotideTransformerEmbedderBuilder
             LogCpuPlan(logger, cpuPlan, runtime, availableMemory);
         }
 
-        return new NucleotideTransformerEmbedder(source.Name, config, tokenizer, queue, replicas, options, logger, cpuWorkers, batchTokens);
+        return new NucleotideTransformerEmbedder(descriptor, config, tokenizer, queue, replicas, options, logger, cpuWorkers, batchTokens);
     }
 
     private static void ThrowIfMaxTokensExceedPositions(NucleotideTransformerEmbedderOptions options, EsmConfig config)

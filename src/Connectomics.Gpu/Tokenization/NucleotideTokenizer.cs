@@ -229,23 +229,49 @@ public sealed class NucleotideTokenizer : ISequenceTokenizer
             throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown long-sequence policy.");
         }
 
-        var ids = EncodeToArray(sequence, recordId);
+        var problem = TryEncodeWindows(sequence, maxTokens, policy, recordId, out var windows);
+        return problem is null ? windows : throw problem;
+    }
+
+    /// <summary>
+    /// Encodes a sequence into windows as <see cref="EncodeWindows"/> does, but hands back the problem instead of
+    /// throwing it, so that callers tokenizing many records (on many threads) can choose which one to report.
+    /// </summary>
+    /// <param name="sequence">The sequence.</param>
+    /// <param name="maxTokens">The most tokens one window may hold, <c>&lt;cls&gt;</c> included; at least 2.</param>
+    /// <param name="policy">What to do when the sequence does not fit in one window (a defined value).</param>
+    /// <param name="recordId">The id of the record the sequence comes from, for the problem's message.</param>
+    /// <param name="windows">The windows, each starting with <c>&lt;cls&gt;</c>; empty when there is a problem.</param>
+    /// <returns><see langword="null"/>, or the exception <see cref="EncodeWindows"/> would have thrown (not yet thrown).</returns>
+    internal InvalidSequenceException? TryEncodeWindows(
+        string sequence, int maxTokens, LongSequencePolicy policy, string? recordId, out int[][] windows)
+    {
+        windows = [];
+        if (StrictNucleotides && FindNonNucleotide(sequence, recordId) is { } refused)
+        {
+            return refused;
+        }
+
+        var ids = EncodeToArray(sequence, recordId, validated: true);
         if (ids.Length <= maxTokens)
         {
-            return [ids];
+            windows = [ids];
+            return null;
         }
 
         switch (policy)
         {
             case LongSequencePolicy.Reject:
-                throw new InvalidSequenceException(
+                return new InvalidSequenceException(
                     $"{Describe(recordId)} has {Format(ids.Length)} tokens (<cls> included), more than the limit of {Format(maxTokens)}.",
                     recordId,
                     null);
             case LongSequencePolicy.Truncate:
-                return [ids[..maxTokens]];
+                windows = [ids[..maxTokens]];
+                return null;
             default:
-                return Split(ids, maxTokens);
+                windows = Split(ids, maxTokens);
+                return null;
         }
     }
 
@@ -294,11 +320,11 @@ public sealed class NucleotideTokenizer : ISequenceTokenizer
         }
     }
 
-    private static IReadOnlyList<int>[] Split(int[] ids, int maxTokens)
+    private static int[][] Split(int[] ids, int maxTokens)
     {
         var perWindow = maxTokens - 1;
         var bodyLength = ids.Length - 1;
-        var windows = new IReadOnlyList<int>[(bodyLength + perWindow - 1) / perWindow];
+        var windows = new int[(bodyLength + perWindow - 1) / perWindow][];
         for (var w = 0; w < windows.Length; w++)
         {
             var start = 1 + (w * perWindow);
@@ -312,13 +338,13 @@ public sealed class NucleotideTokenizer : ISequenceTokenizer
         return windows;
     }
 
-    private int[] EncodeToArray(ReadOnlySpan<char> sequence, string? recordId)
+    private int[] EncodeToArray(ReadOnlySpan<char> sequence, string? recordId, bool validated = false)
     {
         var buffer = ArrayPool<int>.Shared.Rent(sequence.Length + 1);
         try
         {
             var writer = new TokenWriter(buffer);
-            EncodeCore(sequence, recordId, ref writer);
+            EncodeCore(sequence, recordId, ref writer, validated);
             return buffer.AsSpan(0, writer.Count).ToArray();
         }
         finally
@@ -327,10 +353,10 @@ public sealed class NucleotideTokenizer : ISequenceTokenizer
         }
     }
 
-    private void EncodeCore<TSink>(ReadOnlySpan<char> sequence, string? recordId, ref TSink sink)
+    private void EncodeCore<TSink>(ReadOnlySpan<char> sequence, string? recordId, ref TSink sink, bool validated = false)
         where TSink : ITokenSink, allows ref struct
     {
-        if (StrictNucleotides)
+        if (StrictNucleotides && !validated)
         {
             ThrowIfNotNucleotides(sequence, recordId);
         }
@@ -410,17 +436,25 @@ public sealed class NucleotideTokenizer : ISequenceTokenizer
 
     private void ThrowIfNotNucleotides(ReadOnlySpan<char> sequence, string? recordId)
     {
+        if (FindNonNucleotide(sequence, recordId) is { } refused)
+        {
+            throw refused;
+        }
+    }
+
+    private InvalidSequenceException? FindNonNucleotide(ReadOnlySpan<char> sequence, string? recordId)
+    {
         var position = sequence.IndexOfAnyExcept(UpperCaseFirst ? s_nucleotidesAnyCase : s_nucleotides);
         if (position < 0)
         {
-            return;
+            return null;
         }
 
         var c = sequence[position];
         var shown = char.IsControl(c) || char.IsWhiteSpace(c) || char.IsSurrogate(c)
             ? $"U+{Format((int)c, "X4")}"
             : $"'{c}' (U+{Format((int)c, "X4")})";
-        throw new InvalidSequenceException(
+        return new InvalidSequenceException(
             $"{Describe(recordId)} has {shown} at position {Format(position)}; only A, C, G, T and N are accepted{(UpperCaseFirst ? " (in either case)" : string.Empty)}.",
             recordId,
             position);

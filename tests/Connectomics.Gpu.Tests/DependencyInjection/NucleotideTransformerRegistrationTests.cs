@@ -2,6 +2,7 @@ using Connectomics.Devices;
 using Connectomics.Embeddings;
 using Connectomics.Gpu.DependencyInjection;
 using Connectomics.Gpu.Inference;
+using Connectomics.Sequences;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -89,6 +90,19 @@ public sealed class NucleotideTransformerRegistrationTests
 
         Assert.Equal(128, model.Dimension);
         Assert.Same(model, provider.GetRequiredService<NucleotideTransformerEmbedder>());
+        Assert.Same(model, provider.GetRequiredService<IEmbeddingModel<SequenceRecord>>());
+    }
+
+    [Fact]
+    public void A_named_registration_adds_keyed_services_only()
+    {
+        var services = new ServiceCollection();
+        services.AddConnectomics().AddNucleotideTransformer(r => r.Preset = "tiny", name: "a");
+        services.AddConnectomics().AddNucleotideTransformer(r => r.Preset = "tiny", name: "a");
+
+        Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingModel<SequenceRecord>) && Equals(d.ServiceKey, "a"));
+        Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingModel) && Equals(d.ServiceKey, "a"));
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IEmbeddingModel<SequenceRecord>) && !d.IsKeyedService);
     }
 
     [Fact]
@@ -104,6 +118,7 @@ public sealed class NucleotideTransformerRegistrationTests
         Assert.Same(first, second);
         Assert.Same(services, second.Services);
         Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingModel));
+        Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingModel<SequenceRecord>));
         Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<NucleotideTransformerRegistration>));
         Assert.Single(services, d => d.ServiceType == typeof(NucleotideTransformerEmbedder));
     }

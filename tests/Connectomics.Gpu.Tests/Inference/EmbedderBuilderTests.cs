@@ -173,5 +173,14 @@ public sealed class EmbedderBuilderTests
         Assert.Equal(64, named.Dimension);
         Assert.Equal("v2-tiny", named.Name);
         Assert.Equal(2, (await named.EmbedAsync(Reads)).Count);
+
+        // The generic model is the same instance, for the default registration and for the named one.
+        var generic = provider.GetRequiredService<IEmbeddingModel<SequenceRecord>>();
+        Assert.Same(model, generic);
+        Assert.Equal(128, generic.Descriptor.Dimension);
+        var namedGeneric = provider.GetRequiredKeyedService<IEmbeddingModel<SequenceRecord>>("fixture");
+        Assert.Same(named, namedGeneric);
+        Assert.Equal("v2-tiny", namedGeneric.Descriptor.Name);
+        Assert.Equal(64, (await namedGeneric.EncodeAsync([namedGeneric.Prepare(Reads[0])]))[0].Length);
     }
 }
