@@ -1,0 +1,76 @@
+using System.Threading.Channels;
+using Connectomics.Embeddings;
+
+namespace Connectomics.Pipelines.Engine;
+
+/// <summary>
+/// The encode stage: several workers take whole chunks and encode their good records in consecutive groups under the
+/// token budget (<see cref="TokenBudgetGroups"/>), so equal chunks make equal calls into the model.
+/// </summary>
+/// <typeparam name="TRecord">The record type.</typeparam>
+internal sealed class EncodeStage<TRecord>
+{
+    private readonly RunContext<TRecord> _run;
+
+    public EncodeStage(RunContext<TRecord> run) => _run = run;
+
+    public async Task RunAsync(ChannelReader<ChunkInFlight<TRecord>> input, ChannelWriter<ChunkInFlight<TRecord>> output)
+    {
+        try
+        {
+            var workers = Enumerable.Range(0, _run.Options.EncodeWorkers)
+                .Select(_ => Task.Run(() => _run.Failure.RunAsync(() => WorkAsync(input, output))))
+                .ToArray();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            output.TryComplete();
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<ChunkInFlight<TRecord>> input, ChannelWriter<ChunkInFlight<TRecord>> output)
+    {
+        var token = _run.Failure.Token;
+        var model = _run.Pipeline.Model;
+        var dimension = model.Descriptor.Dimension;
+        var time = _run.Pipeline.TimeProvider;
+        await foreach (var item in input.ReadAllAsync(token).ConfigureAwait(false))
+        {
+            var good = item.Good().ToList();
+            foreach (var group in TokenBudgetGroups.Split(good, item.Prepared, _run.Options.TokensPerBatch))
+            {
+                var inputs = new PreparedInput[group.Count];
+                long tokens = 0;
+                for (var g = 0; g < group.Count; g++)
+                {
+                    inputs[g] = item.Prepared[group[g]]!;
+                    tokens += inputs[g].Cost;
+                }
+
+                var started = time.GetTimestamp();
+                var vectors = await model.EncodeAsync(inputs, token).ConfigureAwait(false);
+                _run.Telemetry.EncodeDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, _run.Tags);
+                _run.Telemetry.Batches.Add(1, _run.Tags);
+                _run.Telemetry.Tokens.Add(tokens, _run.Tags);
+                if (vectors.Count != group.Count)
+                {
+                    throw new InvalidOperationException($"The model {model.Descriptor.Name} returned {vectors.Count} vectors for {group.Count} inputs.");
+                }
+
+                for (var g = 0; g < group.Count; g++)
+                {
+                    if (vectors[g].Length != dimension)
+                    {
+                        throw new InvalidOperationException(
+                            $"The model {model.Descriptor.Name} returned a vector of {vectors[g].Length} values for record '{item.Ids[group[g]]}'; its dimension is {dimension}.");
+                    }
+
+                    item.Vectors[group[g]] = vectors[g];
+                }
+            }
+
+            await output.WriteAsync(item, token).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Threading.Channels;
+
+namespace Connectomics.Pipelines.Engine;
+
+/// <summary>
+/// The prepare stage: several workers take whole chunks and prepare each record that is not already bad; a record
+/// the model cannot use, or with too many unknown units, becomes bad. Chunks leave in any order; the write stage
+/// restores it.
+/// </summary>
+/// <typeparam name="TRecord">The record type.</typeparam>
+internal sealed class PrepareStage<TRecord>
+{
+    private readonly RunContext<TRecord> _run;
+
+    public PrepareStage(RunContext<TRecord> run) => _run = run;
+
+    public async Task RunAsync(ChannelReader<ChunkInFlight<TRecord>> input, ChannelWriter<ChunkInFlight<TRecord>> output)
+    {
+        try
+        {
+            var workers = Enumerable.Range(0, _run.Options.PrepareWorkers)
+                .Select(_ => Task.Run(() => _run.Failure.RunAsync(() => WorkAsync(input, output))))
+                .ToArray();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            output.TryComplete();
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<ChunkInFlight<TRecord>> input, ChannelWriter<ChunkInFlight<TRecord>> output)
+    {
+        var token = _run.Failure.Token;
+        var model = _run.Pipeline.Model;
+        var maxShare = _run.Options.MaxUnknownShare;
+        await foreach (var item in input.ReadAllAsync(token).ConfigureAwait(false))
+        {
+            var records = item.Chunk.Records;
+            for (var i = 0; i < records.Count; i++)
+            {
+                if (item.Bad[i] is not null)
+                {
+                    continue;
+                }
+
+                var prepared = model.Prepare(records[i]);
+                item.Prepared[i] = prepared;
+                if (!prepared.IsUsable)
+                {
+                    item.Bad[i] = (BadRecordKind.Unusable, prepared.Problem!);
+                    continue;
+                }
+
+                item.Units += prepared.Cost;
+                item.UnknownUnits += prepared.UnknownUnits;
+                var share = (double)prepared.UnknownUnits / prepared.Cost;
+                if (share > maxShare)
+                {
+                    item.Bad[i] = (BadRecordKind.UnknownUnits, string.Create(CultureInfo.InvariantCulture,
+                        $"{prepared.UnknownUnits} of its {prepared.Cost} model units are unknown ({share:P1}), more than the {maxShare:P1} allowed."));
+                }
+            }
+
+            await output.WriteAsync(item, token).ConfigureAwait(false);
+        }
+    }
+}
