@@ -40,6 +40,7 @@ public sealed class LanceVectorStoreTests : IDisposable
 
         Assert.Equal(1UL, table.Version);
         Assert.Equal(0, table.RowCount);
+        Assert.Empty(await table.SearchAsync(new float[] { 1, 2, 3 }, 5));
         var reopened = await store.OpenTableAsync("sequences");
         Assert.Equal(StoreRows.Wide().Columns, reopened.Definition.Columns);
         Assert.Equal(3, reopened.Definition.Dimension);
