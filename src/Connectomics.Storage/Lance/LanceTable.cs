@@ -50,6 +50,9 @@ public sealed class LanceTable
     /// <summary>Gets the number of live rows (deleted rows excluded).</summary>
     public long RowCount => _manifest.Manifest.Fragments.Sum(f => (long)f.LiveRows);
 
+    /// <summary>Gets the manifest of this version.</summary>
+    internal LoadedManifest Manifest => _manifest;
+
     /// <summary>Lists the committed versions of a table, oldest first.</summary>
     /// <param name="tablePath">The table directory.</param>
     /// <returns>The versions; empty when the directory holds no table.</returns>
@@ -162,7 +165,8 @@ public sealed class LanceTable
         return OpenFragmentScanAsync(_manifest.Manifest.Fragments[fragment], selected, cancellationToken);
     }
 
-    private static LanceTable Create(string tablePath, LoadedManifest manifest)
+    /// <summary>Opens a version already read, checking that this library reads its features.</summary>
+    internal static LanceTable Create(string tablePath, LoadedManifest manifest)
     {
         TableFeatures.EnsureReadable(manifest);
         return new LanceTable(tablePath, manifest);

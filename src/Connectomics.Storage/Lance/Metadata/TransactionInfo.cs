@@ -4,7 +4,8 @@ namespace Connectomics.Storage.Lance.Metadata;
 
 /// <summary>
 /// A <c>lance.table.Transaction</c>. This library writes <c>Append</c> and <c>Overwrite</c> (also used to create a
-/// table); for transactions read back it only needs to know which operation they hold.
+/// table), with <c>transaction_properties</c> (field 4) when the writer tags its commit; for transactions read back it
+/// needs the operation and the properties.
 /// </summary>
 internal sealed class TransactionInfo
 {
@@ -28,6 +29,9 @@ internal sealed class TransactionInfo
 
     public Dictionary<string, byte[]> SchemaMetadata { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets the <c>transaction_properties</c> (field 4): free-form text the writer records with the commit.</summary>
+    public Dictionary<string, string> Properties { get; } = new(StringComparer.Ordinal);
+
     public byte[] Encode()
     {
         if (Operation is not (AppendOperation or OverwriteOperation))
@@ -38,6 +42,7 @@ internal sealed class TransactionInfo
         var w = new ProtoWriter(512);
         w.WriteUInt64(1, ReadVersion);
         w.WriteString(2, Uuid);
+        w.WriteMap(4, Properties.OrderBy(kv => kv.Key, StringComparer.Ordinal));
         w.WriteMessage(Operation, op =>
         {
             foreach (var fragment in Fragments)
@@ -68,6 +73,10 @@ internal sealed class TransactionInfo
             {
                 case 1: txn.ReadVersion = r.ReadVarint(); break;
                 case 2: txn.Uuid = r.ReadString(); break;
+                case 4:
+                    var property = r.ReadMapEntryString();
+                    txn.Properties[property.Key] = property.Value;
+                    break;
                 case >= 100 and < 200:
                     txn.Operation = f;
                     var body = r.ReadBytes();

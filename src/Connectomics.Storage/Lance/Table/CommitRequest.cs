@@ -27,6 +27,18 @@ internal sealed class CommitRequest
 
     public required IReadOnlyList<FragmentInfo> NewFragments { get; init; }
 
+    /// <summary>
+    /// Gets the schema metadata of a table that the commit creates or overwrites (an append keeps the table's); it
+    /// goes into the manifest's <c>schema_metadata</c> and the overwrite transaction.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]> SchemaMetadata { get; init; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the transaction properties recorded with the commit (the transaction's <c>transaction_properties</c>, in
+    /// the <c>_transactions</c> file and inline in the manifest): published in the same atomic step as the rows.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Gets the data storage version recorded for a new table ("2.0" or "2.1").</summary>
     public required string DataFormatVersion { get; init; }
 

@@ -36,6 +36,33 @@ internal sealed class LoadedManifest(string path, ManifestInfo manifest, byte[]?
         return versions.Count == 0 ? null : await ReadAsync(versions.Last().Value, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Reads the transaction that produced this version: the inline one, else the manifest's <c>_transactions</c>
+    /// file; null when the version records none or its file is gone (removed by a cleanup).
+    /// </summary>
+    public async Task<TransactionInfo?> ReadTransactionAsync(string tablePath, CancellationToken cancellationToken)
+    {
+        if (InlineTransaction is { } inline)
+        {
+            return TransactionInfo.Decode(inline);
+        }
+
+        if (string.IsNullOrEmpty(Manifest.TransactionFile))
+        {
+            return null;
+        }
+
+        var path = System.IO.Path.Combine(tablePath, TableLayout.TransactionsDirectory, Manifest.TransactionFile);
+        try
+        {
+            return TransactionInfo.Decode(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Gets the data storage version of the table: the manifest's <c>data_format</c>, else inferred from its files.</summary>
     public LanceDataStorageVersion? DataStorageVersion()
     {

@@ -47,6 +47,15 @@ internal static class TableCommitter
         if (request.Operation == TransactionInfo.OverwriteOperation)
         {
             transaction.Schema.AddRange(request.Schema);
+            foreach (var (key, value) in request.SchemaMetadata)
+            {
+                transaction.SchemaMetadata[key] = value;
+            }
+        }
+
+        foreach (var (key, value) in request.Properties)
+        {
+            transaction.Properties[key] = value;
         }
 
         var transactionBytes = transaction.Encode();
@@ -160,6 +169,11 @@ internal static class TableCommitter
                 DataFormatVersion = request.DataFormatVersion,
             };
             manifest.Fields.AddRange(request.Schema);
+            foreach (var (key, value) in request.SchemaMetadata)
+            {
+                manifest.SchemaMetadata[key] = value;
+            }
+
             if (current is not null)
             {
                 foreach (var (key, value) in current.Manifest.Config)

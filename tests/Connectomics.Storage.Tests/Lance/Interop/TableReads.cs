@@ -41,6 +41,9 @@ internal static class TableReads
         return (table.Version, rows);
     }
 
+    /// <summary>Reads the ids of the latest version through our reader.</summary>
+    public static async Task<List<string>> OurIdsAsync(string tablePath) => [.. (await OursAsync(tablePath)).Rows.Select(r => r.Split('|')[0])];
+
     public static async Task<(ulong Version, List<string> Rows)> OfficialAsync(string tablePath, ulong? version = null)
     {
         var name = Path.GetFileName(tablePath)[..^".lance".Length];
