@@ -12,26 +12,34 @@ namespace Connectomics.Storage.Fasta;
 /// </summary>
 internal sealed class SequenceTextLines : IDisposable
 {
+    private const int BufferSize = 1 << 16;
+
     private static readonly SearchValues<char> Binary = SearchValues.Create(
         "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly TextReader _reader;
-    private readonly bool _ownsReader;
+    private readonly TextReader? _reader;
+    private readonly Stream? _stream;
+    private readonly byte[] _buffer = [];
+    private ArrayBufferWriter<byte>? _long;
+    private int _start;
+    private int _end;
+    private bool _endOfStream;
 
     /// <summary>Initializes the lines of a text the caller owns.</summary>
     /// <param name="reader">The text.</param>
     /// <param name="name">The file name errors give.</param>
     public SequenceTextLines(TextReader reader, string name)
-        : this(reader, name, ownsReader: false)
-    {
-    }
-
-    private SequenceTextLines(TextReader reader, string name, bool ownsReader)
     {
         _reader = reader;
-        _ownsReader = ownsReader;
+        Name = name;
+    }
+
+    private SequenceTextLines(Stream stream, string name)
+    {
+        _stream = stream;
+        _buffer = new byte[BufferSize];
         Name = name;
     }
 
@@ -54,7 +62,7 @@ internal sealed class SequenceTextLines : IDisposable
             throw new FileNotFoundException($"The sequence file '{path}' does not exist.", path);
         }
 
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
         try
         {
             Span<byte> head = stackalloc byte[2];
@@ -66,7 +74,7 @@ internal sealed class SequenceTextLines : IDisposable
 
             file.Position = 0;
             Stream content = read == 2 && head[0] == 0x1f && head[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
-            return new SequenceTextLines(new StreamReader(content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16), name, ownsReader: true);
+            return new SequenceTextLines(content, name);
         }
         catch
         {
@@ -77,22 +85,19 @@ internal sealed class SequenceTextLines : IDisposable
 
     /// <summary>Reads the next line.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The line without its end, or null at the end of the text.</returns>
+    /// <returns>The line without its end (<c>\n</c> or <c>\r\n</c>), or null at the end of the text.</returns>
     /// <exception cref="FastaFormatException">The line is not text, or the gzip data is damaged.</exception>
     public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         string? line;
-        try
+        if (_reader is not null)
         {
             line = await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            LineNumber += line is null ? 0 : 1;
         }
-        catch (DecoderFallbackException e)
+        else
         {
-            throw new FastaFormatException("the file is not text: it holds bytes that are not UTF-8 (binary data).", Name, LineNumber + 1, e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new FastaFormatException($"the gzip data is damaged ({e.Message.Trim()}).", Name, LineNumber + 1, e);
+            line = await ReadStreamLineAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (line is null)
@@ -100,7 +105,6 @@ internal sealed class SequenceTextLines : IDisposable
             return null;
         }
 
-        LineNumber++;
         var binary = line.AsSpan().IndexOfAny(Binary);
         if (binary >= 0)
         {
@@ -111,12 +115,89 @@ internal sealed class SequenceTextLines : IDisposable
         return line;
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
+    private async ValueTask<string?> ReadStreamLineAsync(CancellationToken cancellationToken)
     {
-        if (_ownsReader)
+        _long?.ResetWrittenCount();
+        var spilled = false;
+        while (true)
         {
-            _reader.Dispose();
+            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var end = _start + newline;
+                var line = spilled ? Spill(end) : Decode(_buffer.AsSpan(_start, newline));
+                _start = end + 1;
+                return line;
+            }
+
+            if (_endOfStream)
+            {
+                if (_start == _end && !spilled)
+                {
+                    return null;
+                }
+
+                var line = spilled ? Spill(_end) : Decode(_buffer.AsSpan(_start, _end - _start));
+                _start = _end;
+                return line;
+            }
+
+            if (_start < _end)
+            {
+                // The line goes on past the buffer: keep what there is and read on.
+                (_long ??= new ArrayBufferWriter<byte>(BufferSize)).Write(_buffer.AsSpan(_start, _end - _start));
+                spilled = true;
+            }
+
+            _start = 0;
+            _end = 0;
+            int read;
+            try
+            {
+                read = await _stream!.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new FastaFormatException($"the gzip data is damaged ({e.Message.Trim()}).", Name, LineNumber + 1, e);
+            }
+
+            _endOfStream = read == 0;
+            _end = read;
         }
     }
+
+    private string Spill(int end)
+    {
+        var spilled = _long!;
+        spilled.Write(_buffer.AsSpan(_start, end - _start));
+        return Decode(spilled.WrittenSpan);
+    }
+
+    private string Decode(ReadOnlySpan<byte> bytes)
+    {
+        LineNumber++;
+        if (LineNumber == 1 && bytes.StartsWith(Utf8ByteOrderMark))
+        {
+            bytes = bytes[Utf8ByteOrderMark.Length..];
+        }
+
+        if (!bytes.IsEmpty && bytes[^1] == (byte)'\r')
+        {
+            bytes = bytes[..^1];
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new FastaFormatException("the file is not text: the line holds bytes that are not UTF-8 (binary data).", Name, LineNumber, e);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    /// <inheritdoc/>
+    public void Dispose() => _stream?.Dispose();
 }
