@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Connectomics.Chunks;
 using Connectomics.Storage.Parquet;
+using Connectomics.Durability.Testing;
 using ParquetSharp;
 
 namespace Connectomics.Storage.Tests.Parquet;
@@ -77,5 +78,35 @@ public sealed class ParquetQuarantineTests : IDisposable
 
         await Assert.ThrowsAsync<ArgumentException>(async () => await quarantine.WriteAsync("run", ShardAssignment.Single, unit, 0, []));
         Assert.Empty(_dir.Entries());
+    }
+
+    [Fact]
+    public async Task A_write_flushes_the_file_then_renames_it_over_the_old_one_and_a_failed_flush_keeps_the_old_one()
+    {
+        var unit = new WorkUnit("a.fa", 0, new WorkUnitCost(1));
+        var fileSystem = new RecordingFileSystem();
+        var quarantine = new ParquetQuarantine(_dir.Path, fileSystem);
+        var path = quarantine.PathFor("run", ShardAssignment.Single, unit.Key, 0);
+
+        await quarantine.WriteAsync("run", ShardAssignment.Single, unit, 0, [new RejectedRecord("a.fa", 0, "old", "empty sequence")]);
+
+        var temp = fileSystem.Calls.First(c => c.Call == FileSystemCall.FlushFile).Path;
+        Assert.Matches(@"/\.[0-9a-f]{32}-0\.parquet\.[0-9a-f]{32}\.tmp$", temp);
+        Assert.Equal(
+            [
+                new RecordedCall(FileSystemCall.FlushFile, temp, null, true),
+                new RecordedCall(FileSystemCall.Rename, temp, path, true),
+                new RecordedCall(FileSystemCall.FlushDirectory, Path.GetDirectoryName(path)!, null, true),
+            ],
+            fileSystem.Calls.SkipWhile(c => c.Call != FileSystemCall.FlushFile));
+
+        var failing = new ParquetQuarantine(_dir.Path, new RecordingFileSystem((call, _) => call == FileSystemCall.FlushFile));
+        var error = await Assert.ThrowsAsync<ParquetOutputException>(async () =>
+            await failing.WriteAsync("run", ShardAssignment.Single, unit, 0, [new RejectedRecord("a.fa", 0, "new", "empty sequence")]));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
+        using var reader = new ParquetFileReader(path);
+        Assert.Equal<string?>(["old"], Column<string?>(reader, 5));
     }
 }
