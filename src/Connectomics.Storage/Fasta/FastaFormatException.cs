@@ -1,6 +1,10 @@
 namespace Connectomics.Storage.Fasta;
 
-/// <summary>Thrown when a FASTA file is malformed; names the file and the 1-based line.</summary>
+/// <summary>
+/// Thrown when a FASTA or FASTQ file is malformed: a line out of place, a FASTQ quality line whose length differs from
+/// its sequence, a file that is empty or not text (binary data, damaged gzip data). Names the file and, where the
+/// problem is one line, the 1-based line.
+/// </summary>
 public sealed class FastaFormatException : ConnectomicsException
 {
     /// <summary>Initializes a new instance of the <see cref="FastaFormatException"/> class.</summary>
@@ -34,9 +38,33 @@ public sealed class FastaFormatException : ConnectomicsException
         LineNumber = lineNumber;
     }
 
+    /// <summary>Initializes a new instance that names the file and line and keeps the cause.</summary>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="filePath">The file.</param>
+    /// <param name="lineNumber">The 1-based line.</param>
+    /// <param name="innerException">The cause.</param>
+    internal FastaFormatException(string message, string filePath, long lineNumber, Exception innerException)
+        : base($"{filePath}, line {lineNumber}: {message}", innerException)
+    {
+        FilePath = filePath;
+        LineNumber = lineNumber;
+    }
+
+    private FastaFormatException(string message, string filePath)
+        : base($"{filePath}: {message}")
+    {
+        FilePath = filePath;
+    }
+
     /// <summary>Gets the file.</summary>
     public string? FilePath { get; }
 
-    /// <summary>Gets the 1-based line.</summary>
+    /// <summary>Gets the 1-based line, or null when the problem is the whole file (an empty file).</summary>
     public long? LineNumber { get; }
+
+    /// <summary>Creates an exception about a whole file rather than one of its lines.</summary>
+    /// <param name="filePath">The file.</param>
+    /// <param name="message">What is wrong.</param>
+    /// <returns>The exception.</returns>
+    internal static FastaFormatException ForFile(string filePath, string message) => new(message, filePath);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using Connectomics.Stores;
 
 namespace Connectomics.Storage.Parquet;
 
@@ -92,6 +93,40 @@ internal static class ArrowValues
             _ => throw new InvalidOperationException($"Arrow array {array.Data.DataType.Name} is not a supported metadata array."),
         };
     }
+
+    /// <summary>
+    /// Gets the record column type that holds a column's values without loss: strings; 8-, 16- and 32-bit integers and
+    /// unsigned 8- and 16-bit integers as <see cref="RecordColumnType.Int32"/>; 64-bit and unsigned 32-bit integers as
+    /// <see cref="RecordColumnType.Int64"/>; floats, doubles, booleans, dates and timestamps as themselves. Null for
+    /// any other type (unsigned 64-bit integers among them, which no record column type holds whole).
+    /// </summary>
+    public static RecordColumnType? RecordTypeOf(IArrowType type) => ValueType(type).TypeId switch
+    {
+        ArrowTypeId.String or ArrowTypeId.LargeString or ArrowTypeId.StringView => RecordColumnType.String,
+        ArrowTypeId.Int8 or ArrowTypeId.Int16 or ArrowTypeId.Int32 or ArrowTypeId.UInt8 or ArrowTypeId.UInt16 => RecordColumnType.Int32,
+        ArrowTypeId.Int64 or ArrowTypeId.UInt32 => RecordColumnType.Int64,
+        ArrowTypeId.Float => RecordColumnType.Float,
+        ArrowTypeId.Double => RecordColumnType.Double,
+        ArrowTypeId.Boolean => RecordColumnType.Boolean,
+        ArrowTypeId.Date32 => RecordColumnType.Date,
+        ArrowTypeId.Timestamp => RecordColumnType.Timestamp,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Returns the value at <paramref name="index"/> as the .NET type of its record column type
+    /// (<see cref="RecordTypeOf"/>): narrower integers widened, timestamps truncated to microseconds; or null.
+    /// </summary>
+    public static object? GetRecordValue(IArrowArray array, int index) => GetValue(array, index) switch
+    {
+        sbyte v => (int)v,
+        short v => (int)v,
+        byte v => (int)v,
+        ushort v => (int)v,
+        uint v => (long)v,
+        DateTimeOffset v => new DateTimeOffset(v.Ticks - (v.Ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero),
+        var v => v,
+    };
 
     private static IArrowType ValueType(IArrowType type) => type is DictionaryType dictionary ? dictionary.ValueType : type;
 

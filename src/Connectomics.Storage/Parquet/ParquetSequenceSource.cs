@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using Apache.Arrow;
 using Connectomics.Sequences;
 using Connectomics.Storage.Telemetry;
-using ParquetSharp;
 using ParquetSharp.Arrow;
 
 namespace Connectomics.Storage.Parquet;
@@ -169,22 +168,8 @@ public sealed class ParquetSequenceSource
         return -1;
     }
 
-    private static ParquetColumnBinding Bind(FileReader reader, string path, ParquetSequenceSourceOptions options)
-    {
-        Schema schema;
-        int[] leaves;
-        try
-        {
-            schema = reader.Schema;
-            leaves = [.. reader.SchemaManifest.SchemaFields.Select(f => f.ColumnIndex)];
-        }
-        catch (ParquetException e)
-        {
-            throw new ParquetInputException(ParquetInputError.Corrupt, $"the schema cannot be read ({NativeErrorText.Of(e)}).", path, innerException: e);
-        }
-
-        return ParquetColumnBinding.Create(path, schema, leaves, options);
-    }
+    private static ParquetColumnBinding Bind(FileReader reader, string path, ParquetSequenceSourceOptions options) =>
+        ParquetColumnBinding.Read(reader, path, options.IdColumn, options.SequenceColumn, [.. options.MetadataColumns], options.IncludeAllOtherColumns);
 
     private static SequenceRecord[] ToRecords(RecordBatch batch, int first, ParquetColumnBinding binding, string path, int rowGroup, long batchRow)
     {

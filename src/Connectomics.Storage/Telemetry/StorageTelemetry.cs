@@ -24,6 +24,7 @@ internal sealed class StorageTelemetry
     private readonly Counter<long> _checkpointLoads;
     private readonly Counter<long> _checkpointDamaged;
     private readonly Counter<long> _parquetRowsRead;
+    private readonly Counter<long> _sequenceFileRecordsRead;
 
     /// <summary>Initializes a new instance on the factory's meter, or on the process-wide one.</summary>
     /// <param name="meterFactory">The factory; <see langword="null"/> for the process-wide meter.</param>
@@ -39,6 +40,7 @@ internal sealed class StorageTelemetry
         _checkpointLoads = meter.CreateCounter<long>("connectomics.checkpoint.loads", "{load}", "Checkpoint loads, by the file the state came from (current, previous or none).");
         _checkpointDamaged = meter.CreateCounter<long>("connectomics.checkpoint.files.damaged", "{file}", "Damaged checkpoint files found and skipped.");
         _parquetRowsRead = meter.CreateCounter<long>("connectomics.parquet.rows.read", "{row}", "Sequence records read from Parquet files.");
+        _sequenceFileRecordsRead = meter.CreateCounter<long>("connectomics.sequence_file.records.read", "{record}", "Records read from FASTA and FASTQ files, usable and rejected, by format.");
     }
 
     /// <summary>Gets the instance on the process-wide meter, for code created without dependency injection.</summary>
@@ -75,4 +77,10 @@ internal sealed class StorageTelemetry
     /// <summary>Records records read from a Parquet file.</summary>
     /// <param name="rows">The number of records.</param>
     public void ParquetRowsRead(long rows) => _parquetRowsRead.Add(rows);
+
+    /// <summary>Records records read from FASTA or FASTQ files.</summary>
+    /// <param name="format"><c>fasta</c> or <c>fastq</c>.</param>
+    /// <param name="records">The number of records, usable and rejected.</param>
+    public void SequenceFileRecordsRead(string format, long records) =>
+        _sequenceFileRecordsRead.Add(records, new KeyValuePair<string, object?>("format", format));
 }
