@@ -74,6 +74,15 @@ public sealed class PrometheusMetricsEndpointTests
     }
 
     [Fact]
+    public void A_port_in_use_is_refused()
+    {
+        var port = FreePort();
+        using var first = PrometheusMetricsEndpoint.Start(port, host: "localhost");
+
+        Assert.Throws<InvalidOperationException>(() => PrometheusMetricsEndpoint.Start(port, host: "localhost"));
+    }
+
+    [Fact]
     public void A_port_out_of_range_is_refused_before_anything_listens()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => PrometheusMetricsEndpoint.Start(0));

@@ -42,7 +42,7 @@ internal sealed class PrometheusMetricsEndpoint : IDisposable
     /// cluster node needs) by default, or a host name or address such as <c>localhost</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The port is not between 1 and 65535.</exception>
-    /// <exception cref="System.Net.HttpListenerException">The port is taken, or listening on it is not allowed.</exception>
+    /// <exception cref="InvalidOperationException">The port is taken, or listening on it is not allowed.</exception>
     public static PrometheusMetricsEndpoint Start(int port, string host = "*", string serviceName = "connectomics-embed")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
