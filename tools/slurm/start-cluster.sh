@@ -23,6 +23,8 @@
 set -euo pipefail
 
 dir=${CONNECTOMICS_SLURM_DIR:-${TMPDIR:-/tmp}/connectomics-slurm}
+# The daemons live in /usr/sbin, which a non-login shell's PATH may lack.
+export PATH=$PATH:/usr/sbin:/sbin
 ctld_port=${CONNECTOMICS_SLURMCTLD_PORT:-16817}
 slurmd_port=${CONNECTOMICS_SLURMD_PORT:-16818}
 partition=debug

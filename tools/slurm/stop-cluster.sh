@@ -6,6 +6,8 @@
 set -euo pipefail
 
 dir=${CONNECTOMICS_SLURM_DIR:-${TMPDIR:-/tmp}/connectomics-slurm}
+# The daemons live in /usr/sbin, which a non-login shell's PATH may lack.
+export PATH=$PATH:/usr/sbin:/sbin
 case $dir in /*) ;; *) dir=$PWD/$dir ;; esac
 [[ -e $dir ]] || exit 0
 
