@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Connectomics;
 using Connectomics.Embed;
+using Connectomics.Embed.Metrics;
 using Connectomics.Gpu.Inference;
 using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Tokenization;
@@ -26,11 +27,12 @@ var precision = new Option<ComputePrecision>("--precision") { Description = "Num
 var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch." };
 var cpuWorkers = new Option<int?>("--cpu-workers") { Description = "Batches the CPU computes at once, each with an equal share of the threads (default: one single-threaded worker per thread, as many as half the available memory holds; 1 for the lean layout)." };
 var mklDispatch = new Option<string?>("--mkl-dispatch") { Description = "keep (MKL as shipped) or cpu-features (MKL's AVX2/AVX-512 kernels on AMD processors, about 2x faster; its multi-threaded calls have given non-reproducible results there, its single-threaded ones, the default workers', have not). Default: $CONNECTOMICS_MKL_VENDOR_DISPATCH, else keep." };
+var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve the metrics for Prometheus at http://*:PORT/metrics while the tool runs." };
 var verbose = new Option<bool>("--verbose") { Description = "Log the process settings in force (each with its value and why), batching and device details." };
 
 var root = new RootCommand("Embeds DNA reads with a Nucleotide Transformer (TorchSharp, CPU or CUDA). Opts into the fast CPU process settings (glibc heap kept for reuse, transparent huge pages for libtorch; MKL's CPU-feature dispatch with --mkl-dispatch), which the library leaves off by default.")
 {
-    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, precision, threads, cpuWorkers, mklDispatch, verbose,
+    weights, preset, seed, fasta, jsonl, device, batchTokens, pooling, normalize, longReads, upperCase, strict, precision, threads, cpuWorkers, mklDispatch, metricsPort, verbose,
 };
 
 root.SetAction(async (parsed, cancellationToken) =>
@@ -40,6 +42,8 @@ root.SetAction(async (parsed, cancellationToken) =>
         .SetMinimumLevel(parsed.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
     try
     {
+        using var metrics = parsed.GetValue(metricsPort) is int port ? PrometheusMetricsEndpoint.Start(port) : null;
+
         // A tool that only embeds reads opts into the fast CPU settings; a library user's defaults change nothing
         // process-wide.
         var runtime = TorchRuntime.Configure(FastCpuRuntime.Options(parsed.GetValue(mklDispatch)), loggerFactory.CreateLogger(typeof(TorchRuntime).FullName!));

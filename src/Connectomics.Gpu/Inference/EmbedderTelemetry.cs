@@ -23,7 +23,7 @@ internal sealed class EmbedderTelemetry
     {
         _model = model;
         var meter = meterFactory?.Create(new MeterOptions(MeterName) { Version = SharedMeter.Version }) ?? SharedMeter;
-        _batchDuration = meter.CreateHistogram<double>("connectomics.embed.batch.duration", "ms", "Time to encode and pool one device batch.");
+        _batchDuration = meter.CreateHistogram<double>("connectomics.embed.batch.duration", "s", "Time to encode and pool one device batch.");
         _sequences = meter.CreateCounter<long>("connectomics.embed.sequences", "{sequence}", "Token windows encoded.");
         _tokens = meter.CreateCounter<long>("connectomics.embed.tokens", "{token}", "Real tokens encoded (special tokens included).");
         _paddedTokens = meter.CreateCounter<long>("connectomics.embed.tokens.padding", "{token}", "Padding slots computed alongside real tokens.");
@@ -40,7 +40,7 @@ internal sealed class EmbedderTelemetry
             longest = Math.Max(longest, window.Length);
         }
 
-        _batchDuration.Record(elapsed.TotalMilliseconds, tags);
+        _batchDuration.Record(elapsed.TotalSeconds, tags);
         _sequences.Add(windows.Count, tags);
         _tokens.Add(real, tags);
         _paddedTokens.Add(((long)longest * windows.Count) - real, tags);

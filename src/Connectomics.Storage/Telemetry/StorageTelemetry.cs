@@ -34,7 +34,7 @@ internal sealed class StorageTelemetry
         _lanceRows = meter.CreateCounter<long>("connectomics.lance.rows.written", "{row}", "Rows in committed Lance table versions.");
         _lanceBytes = meter.CreateCounter<long>("connectomics.lance.bytes.written", "By", "Bytes of the data files in committed Lance table versions.");
         _lanceCommits = meter.CreateCounter<long>("connectomics.lance.commits", "{commit}", "Lance table versions committed.");
-        _lanceCommitDuration = meter.CreateHistogram<double>("connectomics.lance.commit.duration", "ms", "Time to commit a Lance table version, from finishing the data files to publishing the manifest.");
+        _lanceCommitDuration = meter.CreateHistogram<double>("connectomics.lance.commit.duration", "s", "Time to commit a Lance table version, from finishing the data files to publishing the manifest.");
         _lanceConflicts = meter.CreateCounter<long>("connectomics.lance.commit.conflicts", "{conflict}", "Lance commits that found another writer's version first: rebased on it, or refused.");
         _checkpointSaves = meter.CreateCounter<long>("connectomics.checkpoint.saves", "{save}", "Checkpoint states saved durably.");
         _checkpointLoads = meter.CreateCounter<long>("connectomics.checkpoint.loads", "{load}", "Checkpoint loads, by the file the state came from (current, previous or none).");
@@ -57,7 +57,7 @@ internal sealed class StorageTelemetry
         _lanceCommits.Add(1, tags);
         _lanceRows.Add(rows, tags);
         _lanceBytes.Add(bytes, tags);
-        _lanceCommitDuration.Record(elapsed.TotalMilliseconds, tags);
+        _lanceCommitDuration.Record(elapsed.TotalSeconds, tags);
     }
 
     /// <summary>Records a Lance commit that found another writer's version first.</summary>
