@@ -1,0 +1,14 @@
+using Connectomics.Embed.Cli;
+
+namespace Connectomics.Embed.Jobs;
+
+/// <summary>What a table run reads and where it writes: the inputs and their columns, the database and table.</summary>
+internal sealed record TableRequest(
+    IReadOnlyList<string> Inputs,
+    InputFormat Format,
+    string IdColumn,
+    string SequenceColumn,
+    IReadOnlyList<string> Keep,
+    bool KeepCase,
+    string Database,
+    string Table);
