@@ -124,8 +124,10 @@ ReturnToService=2
 MaxArraySize=10001
 MinJobAge=300
 NodeName=$node NodeAddr=127.0.0.1 $hardware State=UNKNOWN
-PartitionName=$partition Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
+PartitionName=$partition Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 CONF
+# OverSubscribe=YES: a job that asks for it (sbatch --oversubscribe) may share CPUs with others, so more tasks than the
+# machine has cores can run at once; jobs that do not ask get CPUs of their own, as on a cluster that forbids sharing.
 # Plug-in stacks of the host (e.g. /etc/slurm/plugstack.conf) are not ours to load.
 : >"$dir/plugstack.conf"
 echo "PlugStackConfig=$dir/plugstack.conf" >>"$dir/slurm.conf"

@@ -15,27 +15,16 @@ public sealed class EmbedJobManifestTests
         ["--shard-count"] = true, ["--checkpoint-every"] = true, ["--restart"] = false, ["--metrics-port"] = true, ["--run-id"] = true,
     };
 
-    private static readonly YamlMappingNode[] Documents = Load();
+    private static YamlMappingNode[] Documents => EmbedJobManifest.Documents;
 
-    private static YamlMappingNode[] Load()
-    {
-        var stream = new YamlStream();
-        using (var reader = new StreamReader(Path.Combine(RepositoryRoot.Path, "samples", "deploy", "kubernetes", "embed-job.yaml")))
-        {
-            stream.Load(reader);
-        }
+    private static YamlMappingNode Job => EmbedJobManifest.Job;
 
-        return stream.Documents.Select(d => Assert.IsType<YamlMappingNode>(d.RootNode)).ToArray();
-    }
-
-    private static YamlMappingNode Job => Assert.Single(Documents, d => d.Scalar("kind") == "Job");
-
-    private static YamlMappingNode Container => Assert.IsType<YamlMappingNode>(Assert.Single(Job.Sequence("spec.template.spec.containers")));
+    private static YamlMappingNode Container => EmbedJobManifest.Container;
 
     /// <summary>The container's arguments as option → value (null for a flag), checked against the contract.</summary>
     private static Dictionary<string, string?> Arguments()
     {
-        var args = Container.Sequence("args").Select(a => Assert.IsType<YamlScalarNode>(a).Value!).ToArray();
+        var args = EmbedJobManifest.Arguments;
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
