@@ -29,7 +29,7 @@ internal static class PipelineChild
     /// <summary>Starts a child and returns its rows, seconds and peak RSS.</summary>
     public static (long Rows, double Seconds, double PeakMiB) Start(string mode, PipelineBenchSettings settings, string input, string database, string shard)
     {
-        var fields = ProcessStats.RunSelf([mode, "--child", input, database, shard, .. settings.ToArguments()]).Split('\t');
+        var fields = ProcessStats.RunSelf(["pipeline-side-by-side", mode, "--child", input, database, shard, .. settings.ToArguments()]).Split('\t');
         return (long.Parse(fields[0], CultureInfo.InvariantCulture), double.Parse(fields[1], CultureInfo.InvariantCulture), double.Parse(fields[2], CultureInfo.InvariantCulture));
     }
 }
