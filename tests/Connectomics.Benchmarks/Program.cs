@@ -5,7 +5,8 @@ using Connectomics.Gpu.Runtime;
 // `side-by-side ...` prints JSON timings for tools/bench/compare_with_pytorch.py, `memory-soak ...` resident memory
 // over a long stream of reads, `padding ...` the batcher's padding share, `search-side-by-side ...` exact vector search
 // against the official LanceDB client, `parquet-rss ...`, `lance-write-side-by-side ...` and `lance-stream ...` the
-// storage measurements; anything else goes to BenchmarkDotNet.
+// storage measurements; `pipeline-side-by-side ...` the embedding job against its encoder, its peak memory and its
+// shards; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
@@ -41,6 +42,13 @@ if (args.Length > 0 && args[0] == "lance-write-side-by-side")
 if (args.Length > 0 && args[0] == "lance-stream")
 {
     return await LanceStream.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "pipeline-side-by-side")
+{
+    // The fast CPU settings, as connectomics-embed configures them (MKL's dispatch from CONNECTOMICS_MKL_VENDOR_DISPATCH).
+    TorchRuntime.Configure(BenchmarkRuntime.Options(fastCpu: true, mklDispatch: null));
+    return await PipelineSideBySide.Run(args[1..]);
 }
 
 // In-process unless told otherwise: the benchmarks share this process's libtorch instead of building a copy of it

@@ -12,7 +12,10 @@ internal static class SyntheticParquet
     public static readonly string[] MetadataColumns = ["sample", "quality", "paired"];
 
     /// <summary>Writes <paramref name="reads"/> reads to <paramref name="path"/> unless a file of that name exists.</summary>
-    public static async Task EnsureAsync(string path, long reads)
+    /// <param name="path">The file.</param>
+    /// <param name="reads">The number of reads.</param>
+    /// <param name="rowGroupSize">Rows per row group (a pipeline's work unit); <see langword="null"/> for the writer's default.</param>
+    public static async Task EnsureAsync(string path, long reads, int? rowGroupSize = null)
     {
         if (File.Exists(path))
         {
@@ -29,6 +32,11 @@ internal static class SyntheticParquet
                 new ParquetMetadataColumn("paired", ParquetMetadataType.Boolean),
             ],
         };
+        if (rowGroupSize is int size)
+        {
+            options.RowGroupSize = size;
+        }
+
         await using var writer = new ParquetSequenceWriter(options);
         var random = new Random(11);
         var buffer = new char[1000];

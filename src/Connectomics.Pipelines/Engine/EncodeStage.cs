@@ -4,7 +4,7 @@ using Connectomics.Embeddings;
 namespace Connectomics.Pipelines.Engine;
 
 /// <summary>
-/// The encode stage: several workers take whole chunks and encode their good records in consecutive groups under the
+/// The encode stage: several workers take whole chunks and encode their good records in groups of like cost under the
 /// token budget (<see cref="TokenBudgetGroups"/>), so equal chunks make equal calls into the model.
 /// </summary>
 /// <typeparam name="TRecord">The record type.</typeparam>
