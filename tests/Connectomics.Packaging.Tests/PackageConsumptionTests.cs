@@ -13,7 +13,7 @@ public sealed class PackageConsumptionTests : IDisposable
     private static readonly string[] Packages = ["Connectomics.Abstractions", "Connectomics.Gpu", "Connectomics.Storage", "Connectomics.Lora", "Connectomics.Pipelines"];
 
     private readonly string _work = Directory.CreateTempSubdirectory("connectomics-pack-").FullName;
-    private readonly string _version = $"0.2.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+    private readonly string _version = $"0.3.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 

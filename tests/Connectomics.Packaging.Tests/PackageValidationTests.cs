@@ -86,5 +86,5 @@ public sealed class PackageValidationTests : IDisposable
     }
 
     private (int ExitCode, string Output) Pack(string root) =>
-        DotnetProcess.Run(root, "pack", Path.Combine("src", Library, $"{Library}.csproj"), "-o", Path.Combine(_work, "out"), "-p:PackageVersion=0.2.0-validation");
+        DotnetProcess.Run(root, "pack", Path.Combine("src", Library, $"{Library}.csproj"), "-o", Path.Combine(_work, "out"), "-p:PackageVersion=0.3.0-validation");
 }
