@@ -46,7 +46,12 @@ public sealed class NamedPointCrashTests(CrashRuns runs, ITestOutputHelper outpu
         Assert.True(last.ExitCode == 0, $"{crash}: the last run failed.\n{last.Describe()}");
         output.WriteLine(last.Stderr.Split('\n').LastOrDefault(l => l.StartsWith("progress:", StringComparison.Ordinal)) ?? string.Empty);
 
-        SnapshotAssert.SameAsReference(runs.ReferenceOf(crash.Input).Snapshot, await TableSnapshot.ReadAsync(database, CrashRuns.Table), crash.ToString());
+        var snapshot = await TableSnapshot.ReadAsync(database, CrashRuns.Table);
+        SnapshotAssert.SameAsReference(runs.ReferenceOf(crash.Input).Snapshot, snapshot, crash.ToString());
+        if (snapshot.StagingFiles.Count > 0)
+        {
+            output.WriteLine($"staging files left for cleanup: {string.Join(", ", snapshot.StagingFiles)}");
+        }
     }
 
     private static Dictionary<string, string> KillAt(string point, int occurrence) =>

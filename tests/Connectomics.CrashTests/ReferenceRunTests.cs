@@ -29,4 +29,14 @@ public sealed class ReferenceRunTests(CrashRuns runs)
             CrashRuns.Table);
         Assert.Equal(snapshot.Ids.Count, official.GetInt32());
     }
+
+    [Fact]
+    public void The_comparison_finds_a_table_of_other_rows()
+    {
+        // The FASTA run's table has other ids, columns and vectors than the Parquet run's.
+        var parquet = runs.ReferenceOf(CrashInput.Parquet).Snapshot;
+        var fasta = runs.ReferenceOf(CrashInput.Fasta).Snapshot;
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => SnapshotAssert.SameAsReference(parquet, fasta, "fasta against parquet"));
+        SnapshotAssert.SameAsReference(parquet, parquet, "parquet against itself");
+    }
 }

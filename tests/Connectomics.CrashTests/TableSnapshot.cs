@@ -12,8 +12,10 @@ namespace Connectomics.CrashTests;
 /// </summary>
 internal sealed class TableSnapshot
 {
-    private TableSnapshot(IReadOnlyList<string> ids, Dictionary<string, TableRow> rows, SortedDictionary<string, string[]> quarantine, IReadOnlyList<string> unreferenced)
+    private TableSnapshot(
+        IReadOnlyList<string> ids, Dictionary<string, TableRow> rows, SortedDictionary<string, string[]> quarantine, IReadOnlyList<string> unreferenced, IReadOnlyList<string> staging)
     {
+        StagingFiles = staging;
         Ids = ids;
         Rows = rows;
         Quarantine = quarantine;
@@ -29,6 +31,9 @@ internal sealed class TableSnapshot
     public SortedDictionary<string, string[]> Quarantine { get; }
 
     public IReadOnlyList<string> UnreferencedDataFiles { get; }
+
+    /// <summary>Gets the staging files (<c>.tmp-*</c>) a killed commit left in the table's directories, which cleanup removes.</summary>
+    public IReadOnlyList<string> StagingFiles { get; }
 
     public static async Task<TableSnapshot> ReadAsync(string database, string table)
     {
@@ -59,7 +64,8 @@ internal sealed class TableSnapshot
             }
         }
 
-        return new TableSnapshot(ids, rows, ReadQuarantine(Path.Combine(database, table + ".quarantine")), await UnreferencedAsync(tablePath));
+        return new TableSnapshot(ids, rows, ReadQuarantine(Path.Combine(database, table + ".quarantine")), await UnreferencedAsync(tablePath),
+            [.. Directory.EnumerateFiles(tablePath, ".tmp-*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(tablePath, p))]);
     }
 
     private static SortedDictionary<string, string[]> ReadQuarantine(string directory)
