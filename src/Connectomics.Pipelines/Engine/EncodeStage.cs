@@ -70,6 +70,7 @@ internal sealed class EncodeStage<TRecord>
                 }
             }
 
+            PipelineFaults.Reach(PipelineFaults.ChunkEncoded);
             await output.WriteAsync(item, token).ConfigureAwait(false);
         }
     }

@@ -63,6 +63,7 @@ internal sealed class PrepareStage<TRecord>
                 }
             }
 
+            PipelineFaults.Reach(PipelineFaults.ChunkPrepared);
             await output.WriteAsync(item, token).ConfigureAwait(false);
         }
     }

@@ -91,6 +91,7 @@ internal sealed class ReadStage<TRecord>
                     var item = new ChunkInFlight<TRecord>(sequence++, chunk, chunk.EndOfUnit ? _run.Plan.After(unit) : WorkPosition.Within(unit.Key, chunk.Next));
                     CheckIds(item);
                     _run.Telemetry.RecordsRead.Add(chunk.Count, _run.Tags);
+                    PipelineFaults.Reach(PipelineFaults.ChunkRead);
                     await output.WriteAsync(item, token).ConfigureAwait(false);
                     if (chunk.EndOfUnit)
                     {

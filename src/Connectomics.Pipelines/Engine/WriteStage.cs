@@ -90,6 +90,7 @@ internal sealed class WriteStage<TRecord>
             }
 
             await _run.Pipeline.Quarantine!.WriteAsync(_run.RunId, _run.Shard, chunk.Unit, chunk.Offset, bad.Select(b => b.Record).ToArray(), token).ConfigureAwait(false);
+            PipelineFaults.Reach(PipelineFaults.QuarantineWritten);
         }
 
         var good = item.Good().ToList();
@@ -97,6 +98,7 @@ internal sealed class WriteStage<TRecord>
         {
             await _writer.WriteAsync(Batch(item, good), token).ConfigureAwait(false);
             _pendingRows += good.Count;
+            PipelineFaults.Reach(PipelineFaults.ChunkWritten);
         }
 
         _run.Counters.ChunkWritten(chunk.Count, bad.Count, item.Units, item.UnknownUnits);
@@ -119,7 +121,9 @@ internal sealed class WriteStage<TRecord>
         };
         var time = _run.Pipeline.TimeProvider;
         var started = time.GetTimestamp();
+        PipelineFaults.Reach(PipelineFaults.BeforeCommit);
         var version = await _writer.CommitAsync(tag, token).ConfigureAwait(false);
+        PipelineFaults.Reach(PipelineFaults.AfterCommit);
         _run.Telemetry.CommitDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, _run.Tags);
         _run.Telemetry.Commits.Add(1, _run.Tags);
         _run.Telemetry.Rows.Add(_pendingRows, _run.Tags);
