@@ -99,7 +99,16 @@ public sealed class ParquetQuarantine : IRecordQuarantine
         var tempPath = DurableFile.TempPathFor(path);
         try
         {
-            DurableFile.CreateDirectory(_fileSystem, Path.GetDirectoryName(path)!);
+            var directory = Path.GetDirectoryName(path)!;
+            DurableFile.CreateDirectory(_fileSystem, directory);
+
+            // A process killed between writing a chunk's temporary file and renaming it leaves the file behind; only
+            // this run and shard write this chunk, so an earlier attempt's temporary file is stale.
+            foreach (var stale in Directory.EnumerateFiles(directory, $".{Path.GetFileName(path)}.*.tmp"))
+            {
+                DurableFile.DeleteQuietly(_fileSystem, stale);
+            }
+
             using (var batch = ToBatch(records))
             {
                 using var writer = new ArrowFileWriter(tempPath, FileSchema);

@@ -65,6 +65,26 @@ public sealed class ParquetQuarantineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_temporary_file_left_by_a_killed_attempt_at_the_chunk_is_removed_by_the_next_write()
+    {
+        var quarantine = new ParquetQuarantine(_dir.File("quarantine"));
+        var unit = new WorkUnit("reads.fa", 0, new WorkUnitCost(100));
+        var path = quarantine.PathFor("run-1", ShardAssignment.Single, unit.Key, 0);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var stale = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllBytes(stale, [1, 2, 3]);
+        var otherChunk = quarantine.PathFor("run-1", ShardAssignment.Single, unit.Key, 1024);
+        var otherStale = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(otherChunk)}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllBytes(otherStale, [4]);
+
+        await quarantine.WriteAsync("run-1", ShardAssignment.Single, unit, 0, [new RejectedRecord("reads.fa", 3, "r3", "empty sequence")]);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(otherStale), "Only the written chunk's leftovers are its own.");
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
     public async Task Run_ids_that_are_not_one_directory_name_and_empty_writes_are_refused()
     {
         var quarantine = new ParquetQuarantine(_dir.Path);
