@@ -40,7 +40,7 @@ internal sealed class StorageTelemetry
         _checkpointLoads = meter.CreateCounter<long>("connectomics.checkpoint.loads", "{load}", "Checkpoint loads, by the file the state came from (current, previous or none).");
         _checkpointDamaged = meter.CreateCounter<long>("connectomics.checkpoint.files.damaged", "{file}", "Damaged checkpoint files found and skipped.");
         _parquetRowsRead = meter.CreateCounter<long>("connectomics.parquet.rows.read", "{row}", "Sequence records read from Parquet files.");
-        _sequenceFileRecordsRead = meter.CreateCounter<long>("connectomics.sequence_file.records.read", "{record}", "Records read from FASTA and FASTQ files, usable and rejected, by format.");
+        _sequenceFileRecordsRead = meter.CreateCounter<long>("connectomics.sequence.records.read", "{record}", "Records read from FASTA and FASTQ files, usable and rejected, by format.");
     }
 
     /// <summary>Gets the instance on the process-wide meter, for code created without dependency injection.</summary>

@@ -138,7 +138,7 @@ public sealed class StorageTelemetryTests : IDisposable
     {
         _ = new Connectomics.Storage.Telemetry.StorageTelemetry(_metrics);
 
-        Assert.Equal(9, _metrics.Instruments.Count);
+        Assert.Equal(10, _metrics.Instruments.Count);
         Assert.All(_metrics.Instruments.Values, i =>
         {
             Assert.Equal("Connectomics.Storage", i.Meter.Name);
