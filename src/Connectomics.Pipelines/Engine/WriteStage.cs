@@ -160,14 +160,17 @@ internal sealed class WriteStage<TRecord>
         return new VectorBatch(ids, values, vectors, dimension);
     }
 
-    private static List<(RejectedRecord Record, BadRecordKind Kind)> BadRecords(ChunkInFlight<TRecord> item)
+    private List<(RejectedRecord Record, BadRecordKind Kind)> BadRecords(ChunkInFlight<TRecord> item)
     {
         var bad = item.Chunk.Rejected.Select(r => (r, BadRecordKind.Source)).ToList();
         for (var i = 0; i < item.Bad.Length; i++)
         {
             if (item.Bad[i] is var (kind, reason))
             {
-                bad.Add((new RejectedRecord(item.Chunk.Unit.Key, item.Offsets[i], item.Ids[i], reason), kind));
+                // The engine knows the record by unit and offset; the source says which file, row and column that is.
+                var field = kind is BadRecordKind.MissingId or BadRecordKind.DuplicateId ? RecordField.Id : RecordField.Content;
+                var rejected = _run.Pipeline.Source.Locate(new RejectedRecord(item.Chunk.Unit.Key, item.Offsets[i], item.Ids[i], reason), field);
+                bad.Add((rejected, kind));
             }
         }
 
