@@ -115,6 +115,23 @@ public sealed class BadRecordTests
     }
 
     [Fact]
+    public async Task The_unknown_share_is_over_the_records_own_units_not_those_the_model_adds()
+    {
+        // With 2 units added per record: r1 is 3 of its own 4 units unknown (75 %, although 3 of 6 model units);
+        // r2 is 2 of 4 (50 %, allowed).
+        var unit = new List<SequenceRecord> { Reads.Read("r0", "ACGT"), Reads.Read("r1", "NNNA"), Reads.Read("r2", "NNAC") };
+        var scenario = new Scenario(new MemoryChunkSource([unit], Reads.Columns), model: new HashModel { AddedUnits = 2 });
+
+        var result = await scenario.RunAsync();
+
+        Assert.Equal(["r0", "r2"], scenario.Output.Latest.Rows.Select(r => r.Id));
+        var bad = Assert.Single(scenario.Quarantine.Records);
+        Assert.Equal("r1", bad.RecordId);
+        Assert.Contains("3 of its 4 model units are unknown (75.0 %)", bad.Reason, StringComparison.Ordinal);
+        Assert.Equal(5.0 / 12, result.UnknownShare, 1e-12);
+    }
+
+    [Fact]
     public async Task A_resumed_run_still_finds_ids_repeated_from_the_part_done_before()
     {
         var reference = new Scenario(new MemoryChunkSource(Units(), Reads.Columns)) { ChunkSize = 2, CheckpointRows = 1 };
