@@ -120,7 +120,7 @@ internal sealed class WriteStage<TRecord>
         var time = _run.Pipeline.TimeProvider;
         var started = time.GetTimestamp();
         var version = await _writer.CommitAsync(tag, token).ConfigureAwait(false);
-        _run.Telemetry.CommitDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, _run.Tags);
+        _run.Telemetry.CommitDuration.Record(time.GetElapsedTime(started).TotalSeconds, _run.Tags);
         _run.Telemetry.Commits.Add(1, _run.Tags);
         _run.Telemetry.Rows.Add(_pendingRows, _run.Tags);
         counters.Committed(_pendingRows, version);
