@@ -112,8 +112,7 @@ public sealed class BadInputTests : IClassFixture<GoodTable>, IDisposable
         Write("headers.fa", ">h1\nACGTACGTACGT\n>h2 nothing follows\n>h3\nGGGCCCAAATTT\n");
 
         var error = FailsLeavingTheTable("--input", "headers.fa", "--run-id", "fail", "--bad-records", "fail");
-        Assert.Contains("headers.fa", error, StringComparison.Ordinal);
-        Assert.Contains("'h2'", error, StringComparison.Ordinal);
+        Assert.Contains("file 'headers.fa', row 3, column 'sequence' (id 'h2')", error, StringComparison.Ordinal);
 
         var run = EmbedTool.Run(_work, "--input", "headers.fa", "--db", "out", "--table", "reads", "--run-id", "quarantine");
         Assert.True(run.Code == 0, run.Stderr);
@@ -127,13 +126,26 @@ public sealed class BadInputTests : IClassFixture<GoodTable>, IDisposable
         Write("repeated.fa", ">d1\nACGTACGTACGT\n>d2\nGGGCCCAAATTT\n>d1 again\nTTTTAAAACCCC\n");
 
         var error = FailsLeavingTheTable("--input", "repeated.fa", "--run-id", "fail", "--bad-records", "fail");
-        Assert.Contains("repeated.fa", error, StringComparison.Ordinal);
-        Assert.Contains("'d1'", error, StringComparison.Ordinal);
+        Assert.Contains("file 'repeated.fa', column 'id' (id 'd1')", error, StringComparison.Ordinal);
 
         var run = EmbedTool.Run(_work, "--input", "repeated.fa", "--db", "out", "--table", "reads", "--run-id", "quarantine");
         Assert.True(run.Code == 0, run.Stderr);
         Assert.StartsWith("1 ", run.Summary("bad records"), StringComparison.Ordinal);
         Assert.Equal("2", run.Summary("rows written"));
+    }
+
+    [Fact]
+    public void A_repeated_id_in_parquet_names_the_file_row_and_column()
+    {
+        Directory.CreateDirectory(Path.Combine(_work, "parts"));
+        ReadsParquet.Write(Path.Combine(_work, "parts", "a.parquet"), 5, rowGroupSize: 2);
+        ReadsParquet.Write(Path.Combine(_work, "parts", "b.parquet"), 5, rowGroupSize: 2);
+
+        var before = EmbedTool.Hashes(Table);
+        var run = EmbedTool.Run(_work, "--input", "parts", "--db", "out", "--table", "parts", "--bad-records", "fail");
+
+        Assert.Contains("file 'b.parquet', row 0, column 'id' (id 'r000000')", run.SingleError(), StringComparison.Ordinal);
+        Assert.Equal(before.Where(f => !f.Key.StartsWith("parts.lance", StringComparison.Ordinal)), EmbedTool.Hashes(Table).Where(f => !f.Key.StartsWith("parts.lance", StringComparison.Ordinal)));
     }
 
     [Fact]
