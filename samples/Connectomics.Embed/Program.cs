@@ -75,7 +75,9 @@ if (parsedArguments.Errors.Count > 0)
     return CommandLineErrors.Report(string.Join(" ", parsedArguments.Errors.Select(e => e.Message)));
 }
 
-return await parsedArguments.InvokeAsync();
+// Ctrl+C cancels the run, which then commits what it has written and prints its summary; the default grace of two
+// seconds would end the process before that commit and leave the summary unsaid.
+return await parsedArguments.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(1) });
 
 static List<string> Split(string[]? values) =>
     [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];

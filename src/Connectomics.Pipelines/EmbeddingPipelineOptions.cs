@@ -68,7 +68,8 @@ public sealed class EmbeddingPipelineOptions : IValidatableObject
     /// <value>The default value is <see cref="BadRecordPolicy.Quarantine"/>.</value>
     public BadRecordPolicy BadRecords { get; set; } = BadRecordPolicy.Quarantine;
 
-    /// <summary>Gets or sets the largest share of a record's model units (tokens) that may be unknown before it is a bad record.</summary>
+    /// <summary>Gets or sets the largest share of a record's model units (tokens) that may be unknown before it is a bad
+    /// record; the share is over the record's own units, without those the model adds (<see cref="Embeddings.PreparedInput.AddedUnits"/>).</summary>
     /// <value>The default value is 0.5.</value>
     [Range(0.0, 1.0)]
     public double MaxUnknownShare { get; set; } = EmbeddingPipelineDefaults.MaxUnknownShare;

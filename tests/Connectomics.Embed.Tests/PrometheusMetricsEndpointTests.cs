@@ -15,7 +15,7 @@ public sealed class PrometheusMetricsEndpointTests
     [Fact]
     public async Task It_serves_the_library_meters_in_an_exposition_promtool_accepts()
     {
-        var promtool = Promtool();
+        Promtool.Path();
         using var endpoint = PrometheusMetricsEndpoint.Start(FreePort(), host: "localhost");
 
         using var pipelines = new Meter("Connectomics.Pipelines");
@@ -54,8 +54,7 @@ public sealed class PrometheusMetricsEndpointTests
         Assert.Equal(4096, Sample(samples, "connectomics_storage_bytes_written_bytes_total"));
         Assert.DoesNotContain(samples, s => s.Name.StartsWith("connectomics_tests_unserved", StringComparison.Ordinal));
 
-        var (code, stdout, stderr) = await RunAsync(promtool, ["check", "metrics"], exposition);
-        Assert.True(code == 0, $"promtool check metrics exited with {code}:\n{stdout}{stderr}\n--- exposition ---\n{exposition}");
+        await Promtool.AssertAcceptsAsync(exposition);
     }
 
     [Fact]
@@ -90,7 +89,7 @@ public sealed class PrometheusMetricsEndpointTests
     }
 
     /// <summary>The exposition's samples: metric name, label text (inside the braces) and value.</summary>
-    private static List<(string Name, string Labels, double Value)> Samples(string exposition)
+    internal static List<(string Name, string Labels, double Value)> Samples(string exposition)
     {
         var samples = new List<(string, string, double)>();
         foreach (var line in exposition.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -112,40 +111,17 @@ public sealed class PrometheusMetricsEndpointTests
         return samples;
     }
 
-    private static double Sample(List<(string Name, string Labels, double Value)> samples, string name, string? label = null)
+    internal static double Sample(List<(string Name, string Labels, double Value)> samples, string name, string? label = null)
     {
         var matches = samples.Where(s => s.Name == name && (label is null || s.Labels.Split(',').Contains(label))).ToArray();
         Assert.True(matches.Length == 1, $"{matches.Length} samples of {name}{(label is null ? string.Empty : $" with {label}")}");
         return matches[0].Value;
     }
 
-    private static string Promtool() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "promtool"))
-            .FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("promtool is not installed: install the Debian package prometheus (apt-get install prometheus; .ci/run does), which checks the metrics exposition.");
-
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string program, string[] arguments, string input)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

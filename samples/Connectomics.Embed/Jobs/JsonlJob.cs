@@ -26,11 +26,19 @@ internal static class JsonlJob
         // Written next to the output and moved over it only when complete, so a failure leaves an earlier output as it was.
         await using var writer = new JsonlEmbeddingWriter(output.FullName);
         long count = 0, tokens = 0;
-        await foreach (var embedding in embedder.EmbedAsync(Checked(FastaReader.ReadAsync(input.FullName, cancellationToken), input.FullName, cancellationToken), cancellationToken))
+        try
         {
-            count++;
-            tokens += embedding.TokenCount;
-            await writer.WriteAsync(embedding, embedder.Tokenizer.EncodeToIds(embedding.Record.Sequence), cancellationToken);
+            await foreach (var embedding in embedder.EmbedAsync(Checked(FastaReader.ReadAsync(input.FullName, cancellationToken), input.FullName, cancellationToken), cancellationToken))
+            {
+                count++;
+                tokens += embedding.TokenCount;
+                await writer.WriteAsync(embedding, embedder.Tokenizer.EncodeToIds(embedding.Record.Sequence), cancellationToken);
+            }
+        }
+        catch (InvalidSequenceException e)
+        {
+            // The tokenizer names the record; the file is ours to name.
+            throw new InvalidDataException($"{input.FullName}: {e.Message}", e);
         }
 
         await writer.CompleteAsync(cancellationToken);

@@ -76,6 +76,12 @@ internal static class TableJob
 
         var summaryConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         RunSummary.Write(summaryConsole, !Console.IsOutputRedirected && interactive, result, request.Table, request.Database);
+        if (result.Outcome == PipelineOutcome.Cancelled)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cancelled: shard {shard} of run '{result.RunId}' has {result.RowsCommitted:N0} rows committed (version {result.StoreVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}); run the same command to continue."));
+        }
+
         if (result.Outcome == PipelineOutcome.AlreadyComplete)
         {
             Console.Error.WriteLine($"shard {shard} of run '{result.RunId}' is already complete; nothing to do (--restart starts over).");

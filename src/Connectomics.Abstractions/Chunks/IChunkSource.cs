@@ -38,4 +38,16 @@ public interface IChunkSource<TRecord>
     /// </returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is past the unit's end.</exception>
     IAsyncEnumerable<RecordChunk<TRecord>> ReadAsync(WorkUnit unit, long offset, int chunkSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Says where a record that a pipeline rejected lies in the input: its file, row and the column of
+    /// <paramref name="field"/>, from the unit key and offset the pipeline knows it by.
+    /// </summary>
+    /// <param name="record">The rejected record, with <see cref="RejectedRecord.UnitKey"/> and
+    /// <see cref="RejectedRecord.Offset"/> of a record this source read.</param>
+    /// <param name="field">The part of the record at fault.</param>
+    /// <returns><paramref name="record"/> with <see cref="RejectedRecord.File"/>, <see cref="RejectedRecord.Row"/> and
+    /// <see cref="RejectedRecord.Column"/> set where the source knows them; by default, <paramref name="record"/> as
+    /// it is. Never throws for a unit the source does not know: the record is returned unchanged.</returns>
+    RejectedRecord Locate(RejectedRecord record, RecordField field) => record;
 }

@@ -6,11 +6,12 @@ namespace Connectomics.Embeddings;
 /// </summary>
 public sealed class PreparedInput
 {
-    private PreparedInput(object? payload, int cost, int unknownUnits, string? problem)
+    private PreparedInput(object? payload, int cost, int unknownUnits, int addedUnits, string? problem)
     {
         Payload = payload;
         Cost = cost;
         UnknownUnits = unknownUnits;
+        AddedUnits = addedUnits;
         Problem = problem;
     }
 
@@ -23,6 +24,13 @@ public sealed class PreparedInput
     /// <summary>Gets how many of those units the model could not represent (<c>&lt;unk&gt;</c> tokens).</summary>
     public int UnknownUnits { get; }
 
+    /// <summary>
+    /// Gets how many of the <see cref="Cost"/> units the model adds whatever the input (a <c>&lt;cls&gt;</c> token
+    /// per window): the input's own units are <see cref="Cost"/> less these, and the share of them that is unknown is
+    /// <see cref="UnknownUnits"/> over that.
+    /// </summary>
+    public int AddedUnits { get; }
+
     /// <summary>Gets why the input cannot be embedded, or null when it can.</summary>
     public string? Problem { get; }
 
@@ -34,13 +42,25 @@ public sealed class PreparedInput
     /// <param name="cost">The cost in the model's units, at least 1.</param>
     /// <param name="unknownUnits">The units the model could not represent, from 0 to <paramref name="cost"/>.</param>
     /// <returns>The input.</returns>
-    public static PreparedInput Usable(object payload, int cost, int unknownUnits = 0)
+    public static PreparedInput Usable(object payload, int cost, int unknownUnits = 0) => Usable(payload, cost, unknownUnits, addedUnits: 0);
+
+    /// <summary>Creates a usable input whose cost includes units the model adds itself.</summary>
+    /// <param name="payload">What the model embeds.</param>
+    /// <param name="cost">The cost in the model's units, at least 1.</param>
+    /// <param name="unknownUnits">The input's units the model could not represent, from 0 to
+    /// <paramref name="cost"/> less <paramref name="addedUnits"/>.</param>
+    /// <param name="addedUnits">The units of <paramref name="cost"/> the model adds whatever the input (a
+    /// <c>&lt;cls&gt;</c> token per window), from 0 to <paramref name="cost"/> less 1.</param>
+    /// <returns>The input.</returns>
+    public static PreparedInput Usable(object payload, int cost, int unknownUnits, int addedUnits)
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentOutOfRangeException.ThrowIfLessThan(cost, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(addedUnits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(addedUnits, cost);
         ArgumentOutOfRangeException.ThrowIfNegative(unknownUnits);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(unknownUnits, cost);
-        return new PreparedInput(payload, cost, unknownUnits, null);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(unknownUnits, cost - addedUnits);
+        return new PreparedInput(payload, cost, unknownUnits, addedUnits, null);
     }
 
     /// <summary>Creates an input that cannot be embedded.</summary>
@@ -49,6 +69,6 @@ public sealed class PreparedInput
     public static PreparedInput Unusable(string problem)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(problem);
-        return new PreparedInput(null, 0, 0, problem);
+        return new PreparedInput(null, 0, 0, 0, problem);
     }
 }

@@ -140,7 +140,7 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel, IEmbeddingM
     /// long-read policy).</summary>
     /// <param name="input">The read.</param>
     /// <returns>A usable input whose cost is the number of tokens the model will compute (one <c>&lt;cls&gt;</c> per
-    /// window included) and whose unknown units are the <c>&lt;unk&gt;</c> tokens among them; or an unusable input,
+    /// window included, and counted as added units) and whose unknown units are the <c>&lt;unk&gt;</c> tokens among them; or an unusable input,
     /// saying why, for a read with nothing to embed (an empty sequence, or one of whitespace alone), a character
     /// refused under <see cref="NucleotideTokenizerOptions.StrictNucleotides"/>, or a read over the
     /// token limit under <see cref="LongSequencePolicy.Reject"/>.</returns>
@@ -168,7 +168,7 @@ public sealed class NucleotideTransformerEmbedder : IEmbeddingModel, IEmbeddingM
         }
 
         var read = new TokenizedRead(Descriptor.Fingerprint, windows);
-        return PreparedInput.Usable(read, read.TokenCount, read.Count(Tokenizer.Vocabulary.UnkTokenId));
+        return PreparedInput.Usable(read, read.TokenCount, read.Count(Tokenizer.Vocabulary.UnkTokenId), addedUnits: windows.Length);
     }
 
     /// <summary>Embeds reads made ready by <see cref="Prepare"/>, without tokenizing them again.</summary>

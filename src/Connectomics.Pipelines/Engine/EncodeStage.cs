@@ -50,7 +50,7 @@ internal sealed class EncodeStage<TRecord>
 
                 var started = time.GetTimestamp();
                 var vectors = await model.EncodeAsync(inputs, token).ConfigureAwait(false);
-                _run.Telemetry.EncodeDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, _run.Tags);
+                _run.Telemetry.EncodeDuration.Record(time.GetElapsedTime(started).TotalSeconds, _run.Tags);
                 _run.Telemetry.Batches.Add(1, _run.Tags);
                 _run.Telemetry.Tokens.Add(tokens, _run.Tags);
                 if (vectors.Count != group.Count)

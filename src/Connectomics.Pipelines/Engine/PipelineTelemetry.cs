@@ -28,8 +28,8 @@ internal sealed class PipelineTelemetry
         Tokens = meter.CreateCounter<long>("connectomics.pipeline.tokens", "{token}", "Model units (tokens) encoded.");
         BadRecords = meter.CreateCounter<long>("connectomics.pipeline.records.bad", "{record}", "Records rejected, by reason.");
         Commits = meter.CreateCounter<long>("connectomics.pipeline.commits", "{commit}", "Commits to the store.");
-        EncodeDuration = meter.CreateHistogram<double>("connectomics.pipeline.encode.duration", "ms", "Time of one call into the model.");
-        CommitDuration = meter.CreateHistogram<double>("connectomics.pipeline.commit.duration", "ms", "Time of one commit to the store.");
+        EncodeDuration = meter.CreateHistogram<double>("connectomics.pipeline.encode.duration", "s", "Time of one call into the model.");
+        CommitDuration = meter.CreateHistogram<double>("connectomics.pipeline.commit.duration", "s", "Time of one commit to the store.");
         meter.CreateObservableGauge("connectomics.pipeline.queue.depth", () => _runs.Values.SelectMany(run => run()), "{chunk}", "Chunks waiting in each stage's queue.");
     }
 

@@ -53,13 +53,15 @@ internal sealed class PrepareStage<TRecord>
                     continue;
                 }
 
-                item.Units += prepared.Cost;
+                // The share is over the record's own units: a <cls> the model adds is neither known nor unknown input.
+                var own = prepared.Cost - prepared.AddedUnits;
+                item.Units += own;
                 item.UnknownUnits += prepared.UnknownUnits;
-                var share = (double)prepared.UnknownUnits / prepared.Cost;
+                var share = (double)prepared.UnknownUnits / own;
                 if (share > maxShare)
                 {
                     item.Bad[i] = (BadRecordKind.UnknownUnits, string.Create(CultureInfo.InvariantCulture,
-                        $"{prepared.UnknownUnits} of its {prepared.Cost} model units are unknown ({share:P1}), more than the {maxShare:P1} allowed."));
+                        $"{prepared.UnknownUnits} of its {own} model units are unknown ({share:P1}), more than the {maxShare:P1} allowed."));
                 }
             }
 

@@ -124,7 +124,7 @@ internal sealed class WriteStage<TRecord>
         PipelineFaults.Reach(PipelineFaults.BeforeCommit);
         var version = await _writer.CommitAsync(tag, token).ConfigureAwait(false);
         PipelineFaults.Reach(PipelineFaults.AfterCommit);
-        _run.Telemetry.CommitDuration.Record(time.GetElapsedTime(started).TotalMilliseconds, _run.Tags);
+        _run.Telemetry.CommitDuration.Record(time.GetElapsedTime(started).TotalSeconds, _run.Tags);
         _run.Telemetry.Commits.Add(1, _run.Tags);
         _run.Telemetry.Rows.Add(_pendingRows, _run.Tags);
         counters.Committed(_pendingRows, version);
@@ -164,14 +164,17 @@ internal sealed class WriteStage<TRecord>
         return new VectorBatch(ids, values, vectors, dimension);
     }
 
-    private static List<(RejectedRecord Record, BadRecordKind Kind)> BadRecords(ChunkInFlight<TRecord> item)
+    private List<(RejectedRecord Record, BadRecordKind Kind)> BadRecords(ChunkInFlight<TRecord> item)
     {
         var bad = item.Chunk.Rejected.Select(r => (r, BadRecordKind.Source)).ToList();
         for (var i = 0; i < item.Bad.Length; i++)
         {
             if (item.Bad[i] is var (kind, reason))
             {
-                bad.Add((new RejectedRecord(item.Chunk.Unit.Key, item.Offsets[i], item.Ids[i], reason), kind));
+                // The engine knows the record by unit and offset; the source says which file, row and column that is.
+                var field = kind is BadRecordKind.MissingId or BadRecordKind.DuplicateId ? RecordField.Id : RecordField.Content;
+                var rejected = _run.Pipeline.Source.Locate(new RejectedRecord(item.Chunk.Unit.Key, item.Offsets[i], item.Ids[i], reason), field);
+                bad.Add((rejected, kind));
             }
         }
 

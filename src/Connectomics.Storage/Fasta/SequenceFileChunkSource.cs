@@ -102,6 +102,21 @@ public sealed class SequenceFileChunkSource : IChunkSource<SequenceRecord>
         return RecordChunker.ChunkAsync(unit, offset, chunkSize, ReadItemsAsync(unit, path, offset, cancellationToken), cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The file relative to the input root (the unit's key) and the column <c>id</c> or <c>sequence</c>; the
+    /// record's place is its 0-based record number in the file, the offset, as lines are not kept.</remarks>
+    public RejectedRecord Locate(RejectedRecord record, RecordField field)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return List().Files.ContainsKey(record.UnitKey)
+            ? record with
+            {
+                File = record.UnitKey,
+                Column = field == RecordField.Id ? SequenceFileDefaults.IdColumn : SequenceFileDefaults.SequenceColumn,
+            }
+            : record;
+    }
+
     private async IAsyncEnumerable<SourceItem> ReadItemsAsync(WorkUnit unit, string path, long offset, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var lines = SequenceTextLines.Open(path, path);

@@ -12,6 +12,9 @@ internal static class SequenceFileDefaults
     /// <summary>The record column that holds the header text after the id.</summary>
     public const string DescriptionColumn = FastaReader.DescriptionKey;
 
+    /// <summary>The column named in rejections about the id (the header's first word).</summary>
+    public const string IdColumn = "id";
+
     /// <summary>The column named in rejections about the sequence.</summary>
     public const string SequenceColumn = "sequence";
 

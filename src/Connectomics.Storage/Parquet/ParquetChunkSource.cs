@@ -104,6 +104,27 @@ public sealed class ParquetChunkSource : IChunkSource<SequenceRecord>
         return RecordChunker.ChunkAsync(unit, offset, chunkSize, ReadItemsAsync(unit, rowGroup, listing, offset, chunkSize, cancellationToken), cancellationToken);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The file relative to the input root, the record's 0-based row in the file (the row group's first row
+    /// plus the offset) and the id or sequence column.</remarks>
+    /// <exception cref="ParquetInputException">As for <see cref="Descriptor"/>.</exception>
+    public RejectedRecord Locate(RejectedRecord record, RecordField field)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var listing = List();
+        if (!listing.RowGroups.TryGetValue(record.UnitKey, out var group))
+        {
+            return record;
+        }
+
+        return record with
+        {
+            File = group.RelativePath,
+            Row = group.FirstRow + record.Offset,
+            Column = field == RecordField.Id ? listing.Binding.IdColumn : listing.Binding.SequenceColumn,
+        };
+    }
+
     private async IAsyncEnumerable<SourceItem> ReadItemsAsync(
         WorkUnit unit, RowGroupUnit group, Listing listing, long offset, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

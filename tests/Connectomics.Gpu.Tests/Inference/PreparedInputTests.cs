@@ -28,6 +28,20 @@ public sealed class PreparedInputTests
         Assert.Null(prepared.Problem);
         Assert.Equal(10, prepared.Cost);
         Assert.Equal(3, prepared.UnknownUnits);
+        Assert.Equal(1, prepared.AddedUnits);
+    }
+
+    [Fact]
+    public void A_soft_masked_read_tokenized_as_it_is_is_all_unknown_besides_the_cls_the_model_adds()
+    {
+        using var embedder = FromFixture();
+
+        // <cls>, then one <unk> for the whole lower-case run: all of the read's own tokens are unknown.
+        var prepared = embedder.Prepare(new SequenceRecord("masked", "acgtacgtacgtacgtacgtacgt"));
+
+        Assert.Equal(2, prepared.Cost);
+        Assert.Equal(1, prepared.AddedUnits);
+        Assert.Equal(1, prepared.UnknownUnits);
     }
 
     [Fact]
@@ -51,7 +65,9 @@ public sealed class PreparedInputTests
         using var truncate = FromFixture(o => { o.MaxTokens = 4; o.LongSequences = LongSequencePolicy.Truncate; });
 
         Assert.Equal(4 + 3, split.Prepare(read).Cost); // [<cls> k k k] [<cls> k k]
+        Assert.Equal(2, split.Prepare(read).AddedUnits);
         Assert.Equal(4, truncate.Prepare(read).Cost);
+        Assert.Equal(1, truncate.Prepare(read).AddedUnits);
     }
 
     [Theory]

@@ -30,6 +30,9 @@ public sealed class HashModel : IEmbeddingModel<SequenceRecord>
     /// <summary>Gets every call's inputs (their sequences), in the order the calls started.</summary>
     public ConcurrentQueue<string[]> Calls { get; } = new();
 
+    /// <summary>Units the model adds to every input's cost whatever the input (as a transformer's <c>&lt;cls&gt;</c>).</summary>
+    public int AddedUnits { get; set; }
+
     /// <summary>When set, each call waits for it first.</summary>
     public Func<Task>? BeforeEncode { get; set; }
 
@@ -41,7 +44,7 @@ public sealed class HashModel : IEmbeddingModel<SequenceRecord>
             return PreparedInput.Unusable("The sequence is empty.");
         }
 
-        return PreparedInput.Usable(input.Sequence, input.Sequence.Length, input.Sequence.Count(c => c == 'N'));
+        return PreparedInput.Usable(input.Sequence, input.Sequence.Length + AddedUnits, input.Sequence.Count(c => c == 'N'), AddedUnits);
     }
 
     public async Task<IReadOnlyList<ReadOnlyMemory<float>>> EncodeAsync(IReadOnlyList<PreparedInput> inputs, CancellationToken cancellationToken = default)

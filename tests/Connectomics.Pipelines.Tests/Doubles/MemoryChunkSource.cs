@@ -31,6 +31,11 @@ public sealed class MemoryChunkSource : IChunkSource<SequenceRecord>
 
     public int ChunksYielded => Volatile.Read(ref _chunksYielded);
 
+    /// <summary>What <see cref="Locate"/> does; null leaves the record as it is, as the interface's default does.</summary>
+    public Func<RejectedRecord, RecordField, RejectedRecord>? Locator { get; set; }
+
+    public RejectedRecord Locate(RejectedRecord record, RecordField field) => Locator is null ? record : Locator(record, field);
+
     public IEnumerable<SequenceRecord> AllRecords => _units.SelectMany(u => u.Records);
 
     public ValueTask<IReadOnlyList<WorkUnit>> ListUnitsAsync(CancellationToken cancellationToken = default) =>

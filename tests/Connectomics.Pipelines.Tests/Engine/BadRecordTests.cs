@@ -1,3 +1,4 @@
+using Connectomics.Chunks;
 using Connectomics.Pipelines.Tests.Doubles;
 using Connectomics.Sequences;
 
@@ -73,6 +74,61 @@ public sealed class BadRecordTests
         Assert.Equal(("unit-00.txt", 3L, "sequence", "c"), (error.File, error.Row!.Value, error.Column, error.RecordId));
         Assert.Contains("file 'unit-00.txt', row 3, column 'sequence' (id 'c')", error.Message, StringComparison.Ordinal);
         Assert.Equal(["a", "b"], scenario.Output.Latest.Rows.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Bad_records_the_engine_finds_are_located_by_the_source_with_the_column_at_fault()
+    {
+        var source = new MemoryChunkSource(Units(), Reads.Columns)
+        {
+            Locator = (record, field) => record with { File = record.UnitKey + ".gz", Row = record.Offset + 100, Column = field == RecordField.Id ? "name" : "bases" },
+        };
+        var scenario = new Scenario(source);
+
+        await scenario.RunAsync();
+
+        var quarantined = scenario.Quarantine.Records.ToDictionary(r => (r.UnitKey, r.Offset));
+        Assert.Equal(("unit-00.txt.gz", 101L, "name"), (quarantined[("unit-00.txt", 1)].File, quarantined[("unit-00.txt", 1)].Row!.Value, quarantined[("unit-00.txt", 1)].Column));
+        Assert.Equal(("unit-00.txt.gz", 103L, "bases"), (quarantined[("unit-00.txt", 3)].File, quarantined[("unit-00.txt", 3)].Row!.Value, quarantined[("unit-00.txt", 3)].Column));
+        Assert.Equal(("unit-00.txt.gz", 104L, "name"), (quarantined[("unit-00.txt", 4)].File, quarantined[("unit-00.txt", 4)].Row!.Value, quarantined[("unit-00.txt", 4)].Column));
+        Assert.Equal(("unit-00.txt.gz", 105L, "bases"), (quarantined[("unit-00.txt", 5)].File, quarantined[("unit-00.txt", 5)].Row!.Value, quarantined[("unit-00.txt", 5)].Column));
+        Assert.Equal(("unit-01.txt.gz", 100L, "name"), (quarantined[("unit-01.txt", 0)].File, quarantined[("unit-01.txt", 0)].Row!.Value, quarantined[("unit-01.txt", 0)].Column));
+
+        // The source's own rejection keeps what the source said.
+        Assert.Equal("sequence", quarantined[("unit-00.txt", 6)].Column);
+    }
+
+    [Fact]
+    public async Task Fail_names_the_file_row_and_column_of_a_repeated_id()
+    {
+        var unit = new List<SequenceRecord> { Reads.Read("a", "ACGTA"), Reads.Read("b", "ACGTA"), Reads.Read("a", "ACGTT") };
+        var source = new MemoryChunkSource([unit], Reads.Columns)
+        {
+            Locator = (record, field) => record with { File = "reads.parquet", Row = 40 + record.Offset, Column = field == RecordField.Id ? "read_id" : "seq" },
+        };
+        var scenario = new Scenario(source) { Policy = BadRecordPolicy.Fail };
+
+        var error = await Assert.ThrowsAsync<BadRecordException>(() => scenario.RunAsync());
+
+        Assert.Equal(("reads.parquet", 42L, "read_id", "a"), (error.File, error.Row!.Value, error.Column, error.RecordId));
+        Assert.Contains("file 'reads.parquet', row 42, column 'read_id' (id 'a')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_unknown_share_is_over_the_records_own_units_not_those_the_model_adds()
+    {
+        // With 2 units added per record: r1 is 3 of its own 4 units unknown (75 %, although 3 of 6 model units);
+        // r2 is 2 of 4 (50 %, allowed).
+        var unit = new List<SequenceRecord> { Reads.Read("r0", "ACGT"), Reads.Read("r1", "NNNA"), Reads.Read("r2", "NNAC") };
+        var scenario = new Scenario(new MemoryChunkSource([unit], Reads.Columns), model: new HashModel { AddedUnits = 2 });
+
+        var result = await scenario.RunAsync();
+
+        Assert.Equal(["r0", "r2"], scenario.Output.Latest.Rows.Select(r => r.Id));
+        var bad = Assert.Single(scenario.Quarantine.Records);
+        Assert.Equal("r1", bad.RecordId);
+        Assert.Contains("3 of its 4 model units are unknown (75.0 %)", bad.Reason, StringComparison.Ordinal);
+        Assert.Equal(5.0 / 12, result.UnknownShare, 1e-12);
     }
 
     [Fact]

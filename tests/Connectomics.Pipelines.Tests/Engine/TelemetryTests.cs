@@ -26,9 +26,28 @@ public sealed class TelemetryTests
 
         Assert.Equal(PipelineTelemetry.MeterName, metrics.Instruments["connectomics.pipeline.rows"].Meter.Name);
         Assert.Equal("{row}", metrics.Instruments["connectomics.pipeline.rows"].Unit);
-        Assert.Equal("ms", metrics.Instruments["connectomics.pipeline.commit.duration"].Unit);
+        Assert.Equal("s", metrics.Instruments["connectomics.pipeline.commit.duration"].Unit);
+        Assert.Equal("s", metrics.Instruments["connectomics.pipeline.encode.duration"].Unit);
         Assert.Equal("{chunk}", metrics.Instruments["connectomics.pipeline.queue.depth"].Unit);
         Assert.All(metrics.Instruments.Values, i => Assert.False(string.IsNullOrEmpty(i.Description)));
+    }
+
+    [Fact]
+    public async Task Durations_are_recorded_in_seconds()
+    {
+        var time = new FakeTimeProvider();
+        var scenario = new Scenario(new MemoryChunkSource(Reads.Units(6, 5), Reads.Columns)) { Time = time, EncodeWorkers = 1 };
+        scenario.Model.BeforeEncode = () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1500));
+            return Task.CompletedTask;
+        };
+
+        await scenario.RunAsync();
+
+        var encodes = scenario.Metrics.Measurements.Where(m => m.Instrument == "connectomics.pipeline.encode.duration").ToList();
+        Assert.NotEmpty(encodes);
+        Assert.All(encodes, m => Assert.Equal(1.5, m.Value));
     }
 
     [Fact]

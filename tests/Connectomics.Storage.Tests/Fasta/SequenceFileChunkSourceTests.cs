@@ -70,6 +70,23 @@ public sealed class SequenceFileChunkSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_the_pipeline_rejects_is_located_at_its_file_and_column()
+    {
+        await File.WriteAllBytesAsync(_dir.File("in", "sub", "reads.fa.gz"), Gzip(">a\nACGT\n>a\nGGCC\n"));
+        await File.WriteAllTextAsync(_dir.File("in", "more.fa"), ">b\nACGT\n");
+        var source = Source(_dir.File("in"));
+
+        Assert.Equal(
+            new RejectedRecord("sub/reads.fa.gz", 1, "a", "repeated") { File = "sub/reads.fa.gz", Column = "id" },
+            source.Locate(new RejectedRecord("sub/reads.fa.gz", 1, "a", "repeated"), RecordField.Id));
+        Assert.Equal(
+            new RejectedRecord("more.fa", 0, "b", "unknown") { File = "more.fa", Column = "sequence" },
+            source.Locate(new RejectedRecord("more.fa", 0, "b", "unknown"), RecordField.Content));
+        var foreign = new RejectedRecord("elsewhere.fa", 0, "x", "unknown");
+        Assert.Same(foreign, source.Locate(foreign, RecordField.Content));
+    }
+
+    [Fact]
     public async Task Reading_from_every_chunk_aligned_offset_gives_the_chunks_of_the_full_read()
     {
         var text = new StringBuilder();

@@ -106,6 +106,27 @@ public sealed class ParquetChunkSourceTests : IDisposable
     }
 
     [Fact]
+    public void A_record_the_pipeline_rejects_is_located_at_its_file_row_and_column()
+    {
+        ParquetTestFiles.WriteRaw(_dir.File("in", "sub", "reads.parquet"), 3,
+            ("read_id", ParquetTestFiles.Strings("a", "b", "c", "d", "e")),
+            ("bases", ParquetTestFiles.Strings("AC", "GG", "TT", "CA", "GA")));
+        ParquetTestFiles.WriteRaw(_dir.File("in", "other.parquet"), 3,
+            ("read_id", ParquetTestFiles.Strings("x")),
+            ("bases", ParquetTestFiles.Strings("AC")));
+        var source = Source(_dir.File("in"), o => { o.IdColumn = "read_id"; o.SequenceColumn = "bases"; });
+
+        Assert.Equal(
+            new RejectedRecord("sub/reads.parquet#1", 1, "e", "repeated") { File = "sub/reads.parquet", Row = 4, Column = "read_id" },
+            source.Locate(new RejectedRecord("sub/reads.parquet#1", 1, "e", "repeated"), RecordField.Id));
+        Assert.Equal(
+            new RejectedRecord("other.parquet#0", 0, "x", "unknown") { File = "other.parquet", Row = 0, Column = "bases" },
+            source.Locate(new RejectedRecord("other.parquet#0", 0, "x", "unknown"), RecordField.Content));
+        var foreign = new RejectedRecord("elsewhere.parquet#0", 0, "x", "unknown");
+        Assert.Same(foreign, source.Locate(foreign, RecordField.Content));
+    }
+
+    [Fact]
     public async Task Soft_masked_sequences_are_upper_cased_unless_the_case_is_kept()
     {
         var path = _dir.File("masked.parquet");
