@@ -1,6 +1,5 @@
 using Apache.Arrow;
 using Connectomics.Durability;
-using Connectomics.Storage.Arrow;
 using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
@@ -42,19 +41,12 @@ public sealed class LanceTableWriter : IAsyncDisposable
     private readonly LanceWriteOptions _options;
     private readonly LoadedManifest? _base;
     private readonly List<LanceFieldInfo> _fields;
-    private readonly List<ColumnType> _types;
     private readonly BatchValidator _validator;
     private readonly StorageTelemetry _telemetry;
     private readonly ILogger _logger;
-    private readonly List<FragmentInfo> _fragments = [];
     private readonly List<string> _writtenFiles = [];
-    private readonly List<RecordBatch> _pending = [];
+    private readonly FragmentFileWriter _files;
     private CommitRequest? _request;
-    private long _pendingRows;
-    private int _pendingCopied;
-    private DataFileWriter? _file;
-    private FileStream? _stream;
-    private string? _fileName;
     private bool _completed;
     private bool _failed;
 
@@ -66,10 +58,11 @@ public sealed class LanceTableWriter : IAsyncDisposable
         _options = options;
         _base = baseManifest;
         _fields = fields;
-        _types = [.. schema.FieldsList.Select(f => LanceSchemaConverter.Describe(f.DataType)!)];
+        List<ColumnType> types = [.. schema.FieldsList.Select(f => LanceSchemaConverter.Describe(f.DataType)!)];
         _validator = new BatchValidator(tablePath, schema, options.NonFiniteVectors);
         Schema = schema;
         DataStorageVersion = version;
+        _files = new FragmentFileWriter(Path.Combine(tablePath, TableLayout.DataDirectory), TableLayout.NewDataFileName, _writtenFiles.Add, options, fields, types, version);
     }
 
     /// <summary>Gets the schema batches must have.</summary>
@@ -79,7 +72,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     public LanceDataStorageVersion DataStorageVersion { get; }
 
     /// <summary>Gets the number of rows written so far.</summary>
-    public long RowsWritten { get; private set; }
+    public long RowsWritten => _files.RowsTaken;
 
     /// <summary>Gets the version committed by <see cref="CompleteAsync"/>, or null before.</summary>
     public ulong? CommittedVersion { get; private set; }
@@ -143,37 +136,10 @@ public sealed class LanceTableWriter : IAsyncDisposable
         _validator.Check(batch, RowsWritten);
         try
         {
-            var offset = 0;
-            while (offset < batch.Length)
-            {
-                if (_file is null)
-                {
-                    OpenFile();
-                }
-
-                var room = _options.MaxRowsPerFragment - _file!.Rows - _pendingRows;
-                var take = (int)Math.Min(room, batch.Length - offset);
-                _pending.Add(offset == 0 && take == batch.Length ? batch : batch.Slice(offset, take));
-                _pendingRows += take;
-                offset += take;
-                RowsWritten += take;
-                if (_file.Rows + _pendingRows >= _options.MaxRowsPerFragment)
-                {
-                    await CloseFileAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else if (_pendingRows >= _options.MinRowsPerPage)
-                {
-                    await FlushPageAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await _files.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
 
             // What waits for a fuller page must outlive the caller's batch.
-            for (var i = _pendingCopied; i < _pending.Count; i++)
-            {
-                _pending[i] = ManagedArrowCopy.Copy(_pending[i]);
-            }
-
-            _pendingCopied = _pending.Count;
+            _files.CopyWaitingRows();
         }
         catch
         {
@@ -210,8 +176,8 @@ public sealed class LanceTableWriter : IAsyncDisposable
         var started = _options.TimeProvider.GetTimestamp();
         try
         {
-            await CloseFileAsync(cancellationToken).ConfigureAwait(false);
-            if (_options.Mode == LanceWriteMode.Append && _base is not null && _fragments.Count == 0)
+            await _files.CloseFileAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.Mode == LanceWriteMode.Append && _base is not null && _files.Fragments.Count == 0)
             {
                 _completed = true;
                 CommittedVersion = _base.Manifest.Version;
@@ -227,7 +193,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
                 ReadVersion = _base?.Manifest.Version ?? 0,
                 Base = _base,
                 Schema = _fields,
-                NewFragments = _fragments,
+                NewFragments = _files.Fragments,
                 DataFormatVersion = DataStorageVersion == LanceDataStorageVersion.V2_0 ? "2.0" : "2.1",
                 TimeProvider = _options.TimeProvider,
                 Telemetry = _telemetry,
@@ -237,10 +203,10 @@ public sealed class LanceTableWriter : IAsyncDisposable
             var version = await TableCommitter.CommitAsync(request, cancellationToken).ConfigureAwait(false);
             _completed = true;
             CommittedVersion = version;
-            var bytes = _fragments.Sum(f => f.Files.Sum(d => (long)d.FileSizeBytes));
+            var bytes = _files.Fragments.Sum(f => f.Files.Sum(d => (long)d.FileSizeBytes));
             var mode = ModeName(_options.Mode);
             _telemetry.LanceCommitted(mode, RowsWritten, bytes, _options.TimeProvider.GetElapsedTime(started));
-            Log.TableCommitted(_logger, _tablePath, version, mode, RowsWritten, _fragments.Count, bytes);
+            Log.TableCommitted(_logger, _tablePath, version, mode, RowsWritten, _files.Fragments.Count, bytes);
             return version;
         }
         catch when (_request?.PublishedVersion is { } published)
@@ -268,19 +234,7 @@ public sealed class LanceTableWriter : IAsyncDisposable
     /// <returns>A task that completes when the writer is released.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_stream is not null)
-        {
-            try
-            {
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-            }
-
-            _stream = null;
-        }
-
+        await _files.DisposeAsync().ConfigureAwait(false);
         if (!_completed)
         {
             foreach (var file in _writtenFiles)
@@ -299,66 +253,6 @@ public sealed class LanceTableWriter : IAsyncDisposable
         LanceWriteMode.Overwrite => "overwrite",
         _ => "unknown",
     };
-
-    private void OpenFile()
-    {
-        _fileName = TableLayout.NewDataFileName();
-        var path = TableLayout.DataFilePath(_tablePath, _fileName);
-        _stream = _options.FileSystem.CreateNew(path, 1 << 16, FileOptions.Asynchronous);
-        _writtenFiles.Add(path);
-        _file = new DataFileWriter(_stream, _fields, _types, DataStorageVersion);
-    }
-
-    /// <summary>Writes the pending batches as one page per column.</summary>
-    private async ValueTask FlushPageAsync(CancellationToken cancellationToken)
-    {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
-        // The data file writer combines the batches into one page, copying only the columns that need it.
-        RecordBatch[] parts = [.. _pending];
-        _pending.Clear();
-        _pendingRows = 0;
-        _pendingCopied = 0;
-        await _file!.WriteAsync(parts, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask CloseFileAsync(CancellationToken cancellationToken)
-    {
-        if (_file is null || _stream is null)
-        {
-            return;
-        }
-
-        await FlushPageAsync(cancellationToken).ConfigureAwait(false);
-
-        var size = await _file.FinishAsync(cancellationToken).ConfigureAwait(false);
-
-        // On storage before any manifest that references the file is published; the commit flushes the directory.
-        _options.FileSystem.FlushFile(_stream);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        var (major, minor) = _file.ManifestVersion;
-        var dataFile = new DataFileInfo
-        {
-            Path = _fileName!,
-            MajorVersion = major,
-            MinorVersion = minor,
-            FileSizeBytes = (ulong)size,
-        };
-        for (var i = 0; i < _fields.Count; i++)
-        {
-            dataFile.Fields.Add(_fields[i].Id);
-            dataFile.ColumnIndices.Add(i);
-        }
-
-        var fragment = new FragmentInfo { PhysicalRows = (ulong)_file.Rows };
-        fragment.Files.Add(dataFile);
-        _fragments.Add(fragment);
-        _file = null;
-        _stream = null;
-    }
 
     private void ThrowIfDone()
     {

@@ -1,7 +1,5 @@
-using Apache.Arrow;
 using Connectomics.Chunks;
 using Connectomics.Durability;
-using Connectomics.Storage.Arrow;
 using Connectomics.Storage.Lance.Files;
 using Connectomics.Storage.Lance.Metadata;
 using Connectomics.Storage.Lance.Schema;
@@ -28,17 +26,12 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
     private readonly OwnedDataFileNames _names;
     private readonly LanceWriteOptions _options;
     private readonly List<LanceFieldInfo> _fields;
-    private readonly List<ColumnType> _types;
     private readonly ArrowSchema _schema;
     private readonly BatchValidator _validator;
     private readonly LanceDataStorageVersion _dataStorageVersion;
-    private readonly List<FragmentInfo> _fragments = [];
     private readonly List<string> _pendingFiles = [];
-    private readonly List<RecordBatch> _page = [];
-    private long _pageRows;
-    private DataFileWriter? _file;
-    private FileStream? _stream;
-    private string? _fileName;
+    private readonly FragmentFileWriter _files;
+    private long _committedRows;
     private bool _broken;
     private bool _disposed;
 
@@ -51,13 +44,14 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
         _options = table.Store.WriteOptions;
         _fields = [.. latest.Manifest.Fields.Where(f => f.ParentId == -1)];
         _schema = LanceSchemaConverter.ToArrow(_fields, latest.Manifest.SchemaMetadata);
-        _types = [.. _schema.FieldsList.Select(f => LanceSchemaConverter.Describe(f.DataType)!)];
+        List<ColumnType> types = [.. _schema.FieldsList.Select(f => LanceSchemaConverter.Describe(f.DataType)!)];
         _validator = new BatchValidator(table.TablePath, _schema, _options.NonFiniteVectors);
         _dataStorageVersion = latest.DataStorageVersion() ?? _options.DataStorageVersion;
+        _files = new FragmentFileWriter(DataDirectory, _names.NewName, _pendingFiles.Add, _options, _fields, types, _dataStorageVersion);
     }
 
     /// <inheritdoc />
-    public long PendingRows { get; private set; }
+    public long PendingRows => _files.RowsTaken - _committedRows;
 
     private string TablePath => _table.TablePath;
 
@@ -152,29 +146,7 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
         _validator.Check(rows, PendingRows);
         try
         {
-            var offset = 0;
-            while (offset < rows.Length)
-            {
-                if (_file is null)
-                {
-                    OpenFile();
-                }
-
-                var room = _options.MaxRowsPerFragment - _file!.Rows - _pageRows;
-                var take = (int)Math.Min(room, rows.Length - offset);
-                _page.Add(offset == 0 && take == rows.Length ? rows : rows.Slice(offset, take));
-                _pageRows += take;
-                offset += take;
-                PendingRows += take;
-                if (_file.Rows + _pageRows >= _options.MaxRowsPerFragment)
-                {
-                    await CloseFileAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else if (_pageRows >= _options.MinRowsPerPage)
-                {
-                    await FlushPageAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await _files.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -206,27 +178,14 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
         }
 
         _disposed = true;
-        if (_stream is not null)
-        {
-            try
-            {
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-            }
-
-            _stream = null;
-        }
-
+        await _files.DisposeAsync().ConfigureAwait(false);
         foreach (var file in _pendingFiles)
         {
             DurableFile.DeleteQuietly(_options.FileSystem, file);
         }
 
         _pendingFiles.Clear();
-        _fragments.Clear();
-        _page.Clear();
+        _files.Fragments.Clear();
     }
 
     private async Task<ulong> CommitCoreAsync(CommitTag tag, int operation, CancellationToken cancellationToken)
@@ -241,7 +200,7 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
         var started = _options.TimeProvider.GetTimestamp();
         try
         {
-            await CloseFileAsync(cancellationToken).ConfigureAwait(false);
+            await _files.CloseFileAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -262,7 +221,7 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
             Base = latest,
             Schema = _fields,
             SchemaMetadata = latest.Manifest.SchemaMetadata,
-            NewFragments = _fragments,
+            NewFragments = _files.Fragments,
             Properties = CommitTagProperties.Encode(tag),
             DataFormatVersion = _dataStorageVersion == LanceDataStorageVersion.V2_0 ? "2.0" : "2.1",
             TimeProvider = _options.TimeProvider,
@@ -296,12 +255,12 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
 
     private async Task CommittedAsync(ulong version, CommitTag tag, string mode, long started)
     {
-        var bytes = _fragments.Sum(f => f.Files.Sum(d => (long)d.FileSizeBytes));
+        var bytes = _files.Fragments.Sum(f => f.Files.Sum(d => (long)d.FileSizeBytes));
         _table.Store.Telemetry.LanceCommitted(mode, PendingRows, bytes, _options.TimeProvider.GetElapsedTime(started));
-        Log.TaggedCommit(_table.Store.Logger, TablePath, version, mode, _runId, _shard.ToString(), tag.Position.ToString(), PendingRows, _fragments.Count);
-        _fragments.Clear();
+        Log.TaggedCommit(_table.Store.Logger, TablePath, version, mode, _runId, _shard.ToString(), tag.Position.ToString(), PendingRows, _files.Fragments.Count);
+        _files.Fragments.Clear();
         _pendingFiles.Clear();
-        PendingRows = 0;
+        _committedRows = _files.RowsTaken;
         try
         {
             var path = Path.Combine(TablePath, TableLayout.VersionsDirectory, TableLayout.ManifestFileName(version));
@@ -328,58 +287,6 @@ internal sealed class LanceVectorTableWriter : IVectorTableWriter
                 _table.Store.Location,
                 differences.Count > 0 ? differences : ["was replaced since this writer opened it, with columns of other field ids"]);
         }
-    }
-
-    private void OpenFile()
-    {
-        _fileName = _names.NewName();
-        var path = Path.Combine(DataDirectory, _fileName);
-        _stream = _options.FileSystem.CreateNew(path, 1 << 16, FileOptions.Asynchronous);
-        _pendingFiles.Add(path);
-        _file = new DataFileWriter(_stream, _fields, _types, _dataStorageVersion);
-    }
-
-    /// <summary>Writes the rows waiting for a fuller page as one page per column.</summary>
-    private async ValueTask FlushPageAsync(CancellationToken cancellationToken)
-    {
-        if (_page.Count == 0)
-        {
-            return;
-        }
-
-        RecordBatch[] parts = [.. _page];
-        _page.Clear();
-        _pageRows = 0;
-        await _file!.WriteAsync(parts, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Finishes the open data file, flushes it to storage and makes it a pending fragment.</summary>
-    private async ValueTask CloseFileAsync(CancellationToken cancellationToken)
-    {
-        if (_file is null || _stream is null)
-        {
-            return;
-        }
-
-        await FlushPageAsync(cancellationToken).ConfigureAwait(false);
-        var size = await _file.FinishAsync(cancellationToken).ConfigureAwait(false);
-
-        // On storage before any manifest that refers to it is published; the commit flushes the directory.
-        _options.FileSystem.FlushFile(_stream);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        var (major, minor) = _file.ManifestVersion;
-        var dataFile = new DataFileInfo { Path = _fileName!, MajorVersion = major, MinorVersion = minor, FileSizeBytes = (ulong)size };
-        for (var i = 0; i < _fields.Count; i++)
-        {
-            dataFile.Fields.Add(_fields[i].Id);
-            dataFile.ColumnIndices.Add(i);
-        }
-
-        var fragment = new FragmentInfo { PhysicalRows = (ulong)_file.Rows };
-        fragment.Files.Add(dataFile);
-        _fragments.Add(fragment);
-        _file = null;
-        _stream = null;
     }
 
     private void ThrowIfUnusable()
