@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Connectomics.Storage.Inputs;
 
 namespace Connectomics.Storage.Parquet;
 
@@ -96,17 +97,9 @@ public sealed class ParquetSequenceSourceOptions : IValidatableObject
     /// <returns>One result for each invalid setting.</returns>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (Inputs is not null)
+        foreach (var problem in InputListChecks.Check(Inputs, nameof(Inputs)))
         {
-            if (Inputs.Count == 0)
-            {
-                yield return new ValidationResult($"{nameof(Inputs)} is empty; name at least one file, directory or glob.");
-            }
-
-            if (Inputs.Any(string.IsNullOrWhiteSpace))
-            {
-                yield return new ValidationResult($"{nameof(Inputs)} has an empty entry.");
-            }
+            yield return problem;
         }
 
         if (!string.IsNullOrWhiteSpace(IdColumn) && string.Equals(IdColumn, SequenceColumn, StringComparison.Ordinal))
