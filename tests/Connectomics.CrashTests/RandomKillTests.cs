@@ -29,9 +29,11 @@ public sealed class RandomKillTests(CrashRuns runs, ITestOutputHelper output)
                 var delay = reference.Elapsed * random.NextDouble();
                 var run = await EmbedTool.RunAndKillAsync(arguments, delay);
                 var progress = run.Stderr.Split('\n').LastOrDefault(l => l.StartsWith("progress:", StringComparison.Ordinal)) ?? "(no progress yet)";
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"table {table}, kill {k}: after {delay.TotalSeconds:F2} s: {(run.KilledByTest ? "killed" : $"ended with {run.ExitCode}")}; {progress}"));
-                Assert.True(run.KilledByTest ? run.Killed : run.ExitCode == 0, run.Describe());
-                killed += run.KilledByTest ? 1 : 0;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"table {table}, kill {k}: after {delay.TotalSeconds:F2} s: {(run.Killed ? "killed" : $"ended with {run.ExitCode}")}; {progress}"));
+                // A run may end on its own just before the signal (a signal to a process that has exited but is not
+                // yet reaped does nothing): then it must have ended cleanly.
+                Assert.True(run.Killed || run.ExitCode == 0, run.Describe());
+                killed += run.Killed ? 1 : 0;
             }
 
             var last = await EmbedTool.RunAsync(arguments);
