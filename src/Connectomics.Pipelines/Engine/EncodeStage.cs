@@ -14,20 +14,8 @@ internal sealed class EncodeStage<TRecord>
 
     public EncodeStage(RunContext<TRecord> run) => _run = run;
 
-    public async Task RunAsync(ChannelReader<ChunkInFlight<TRecord>> input, ChannelWriter<ChunkInFlight<TRecord>> output)
-    {
-        try
-        {
-            var workers = Enumerable.Range(0, _run.Options.EncodeWorkers)
-                .Select(_ => Task.Run(() => _run.Failure.RunAsync(() => WorkAsync(input, output))))
-                .ToArray();
-            await Task.WhenAll(workers).ConfigureAwait(false);
-        }
-        finally
-        {
-            output.TryComplete();
-        }
-    }
+    public Task RunAsync(ChannelReader<ChunkInFlight<TRecord>> input, ChannelWriter<ChunkInFlight<TRecord>> output) =>
+        StageWorkers.RunAsync(_run.Failure, _run.Options.EncodeWorkers, () => WorkAsync(input, output), output);
 
     private async Task WorkAsync(ChannelReader<ChunkInFlight<TRecord>> input, ChannelWriter<ChunkInFlight<TRecord>> output)
     {
