@@ -86,34 +86,9 @@ public sealed class ParquetChunkSourceOptions : IValidatableObject
             yield return problem;
         }
 
-        if (!string.IsNullOrWhiteSpace(IdColumn) && string.Equals(IdColumn, SequenceColumn, StringComparison.Ordinal))
+        foreach (var problem in ParquetColumnChecks.Check(IdColumn, SequenceColumn, KeptColumns, nameof(KeptColumns), KeepAllOtherColumns, nameof(KeepAllOtherColumns)))
         {
-            yield return new ValidationResult($"{nameof(IdColumn)} and {nameof(SequenceColumn)} are both '{IdColumn}'.");
-        }
-
-        if (KeptColumns is not null)
-        {
-            if (KeptColumns.Any(string.IsNullOrWhiteSpace))
-            {
-                yield return new ValidationResult($"{nameof(KeptColumns)} has an empty entry.");
-            }
-
-            var duplicates = KeptColumns.Where(c => c is not null).GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-            if (duplicates.Count > 0)
-            {
-                yield return new ValidationResult($"{nameof(KeptColumns)} lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once.");
-            }
-
-            var mapped = KeptColumns.Where(c => string.Equals(c, IdColumn, StringComparison.Ordinal) || string.Equals(c, SequenceColumn, StringComparison.Ordinal)).ToList();
-            if (mapped.Count > 0)
-            {
-                yield return new ValidationResult($"{nameof(KeptColumns)} lists the id or sequence column ({string.Join(", ", mapped.Select(d => $"'{d}'"))}).");
-            }
-
-            if (KeepAllOtherColumns && KeptColumns.Count > 0)
-            {
-                yield return new ValidationResult($"{nameof(KeepAllOtherColumns)} cannot be combined with a {nameof(KeptColumns)} list.");
-            }
+            yield return problem;
         }
     }
 }

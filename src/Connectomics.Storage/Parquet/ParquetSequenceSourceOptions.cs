@@ -102,34 +102,9 @@ public sealed class ParquetSequenceSourceOptions : IValidatableObject
             yield return problem;
         }
 
-        if (!string.IsNullOrWhiteSpace(IdColumn) && string.Equals(IdColumn, SequenceColumn, StringComparison.Ordinal))
+        foreach (var problem in ParquetColumnChecks.Check(IdColumn, SequenceColumn, MetadataColumns, nameof(MetadataColumns), IncludeAllOtherColumns, nameof(IncludeAllOtherColumns)))
         {
-            yield return new ValidationResult($"{nameof(IdColumn)} and {nameof(SequenceColumn)} are both '{IdColumn}'.");
-        }
-
-        if (MetadataColumns is not null)
-        {
-            if (MetadataColumns.Any(string.IsNullOrWhiteSpace))
-            {
-                yield return new ValidationResult($"{nameof(MetadataColumns)} has an empty entry.");
-            }
-
-            var duplicates = MetadataColumns.Where(c => c is not null).GroupBy(c => c, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-            if (duplicates.Count > 0)
-            {
-                yield return new ValidationResult($"{nameof(MetadataColumns)} lists {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once.");
-            }
-
-            var mapped = MetadataColumns.Where(c => string.Equals(c, IdColumn, StringComparison.Ordinal) || string.Equals(c, SequenceColumn, StringComparison.Ordinal)).ToList();
-            if (mapped.Count > 0)
-            {
-                yield return new ValidationResult($"{nameof(MetadataColumns)} lists the id or sequence column ({string.Join(", ", mapped.Select(d => $"'{d}'"))}).");
-            }
-
-            if (IncludeAllOtherColumns && MetadataColumns.Count > 0)
-            {
-                yield return new ValidationResult($"{nameof(IncludeAllOtherColumns)} cannot be combined with a {nameof(MetadataColumns)} list.");
-            }
+            yield return problem;
         }
     }
 }
