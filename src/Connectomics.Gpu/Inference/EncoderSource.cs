@@ -16,6 +16,9 @@ namespace Connectomics.Gpu.Inference;
 /// <param name="Name">The name used in logs and metrics.</param>
 internal sealed record EncoderSource(string? Checkpoint, EsmConfig? Config, long Seed, string Name)
 {
+    /// <summary>Gets the in-memory model whose weights are copied, or <see langword="null"/>.</summary>
+    public NucleotideTransformerModel? Model { get; init; }
+
     /// <summary>Reads the model's configuration (<c>config.json</c> of a checkpoint).</summary>
     /// <returns>The configuration.</returns>
     /// <exception cref="ModelConfigurationException">The checkpoint's configuration cannot be used.</exception>
@@ -28,6 +31,11 @@ internal sealed record EncoderSource(string? Checkpoint, EsmConfig? Config, long
     /// <c>vocab.txt</c>.</exception>
     public NucleotideVocabulary ReadVocabulary(EsmConfig config)
     {
+        if (Model is not null)
+        {
+            return Model.Vocabulary;
+        }
+
         if (Checkpoint is not null)
         {
             var vocabFile = Path.Combine(Checkpoint, "vocab.txt");
@@ -57,7 +65,11 @@ internal sealed record EncoderSource(string? Checkpoint, EsmConfig? Config, long
         var master = new EsmEncoderModel(config, attention);
         try
         {
-            if (Checkpoint is null)
+            if (Model is not null)
+            {
+                CopyWeights(Model, master);
+            }
+            else if (Checkpoint is null)
             {
                 master.InitializeWeights(Seed);
             }
@@ -74,6 +86,28 @@ internal sealed record EncoderSource(string? Checkpoint, EsmConfig? Config, long
         {
             master.Dispose();
             throw;
+        }
+    }
+
+    private static void CopyWeights(NucleotideTransformerModel source, EsmEncoderModel target)
+    {
+        var wrapped = source.ReplaceableModuleNames.FirstOrDefault(n => source.GetModule(n) is not TorchSharp.Modules.Linear);
+        if (wrapped is not null)
+        {
+            throw new InvalidOperationException(
+                $"The model's projection '{wrapped}' is replaced by another module; merge and remove adapters before building an embedder from it.");
+        }
+
+        var weights = source.Module.state_dict();
+        using var noGrad = TorchSharp.torch.no_grad();
+        foreach (var (name, tensor) in target.state_dict())
+        {
+            if (!weights.TryGetValue(name, out var value))
+            {
+                throw new InvalidOperationException($"The model has no tensor '{name}'.");
+            }
+
+            tensor.copy_(value);
         }
     }
 }

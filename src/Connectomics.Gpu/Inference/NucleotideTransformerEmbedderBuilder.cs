@@ -75,6 +75,21 @@ public sealed class NucleotideTransformerEmbedderBuilder
         return this;
     }
 
+    /// <summary>
+    /// Uses the weights an in-memory model holds when <see cref="Build"/> runs (for example a base model with a LoRA
+    /// adapter merged into it). The embedder copies them; the caller keeps and disposes <paramref name="model"/>.
+    /// Its projections must be plain linear layers (adapters merged and removed), and its vocabulary is used.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <returns>This builder.</returns>
+    public NucleotideTransformerEmbedderBuilder FromModel(NucleotideTransformerModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ThrowIfBuilt();
+        _source = new EncoderSource(null, model.Config, 0, model.Name) { Model = model };
+        return this;
+    }
+
     /// <summary>Chooses the devices.</summary>
     /// <param name="device">The selection.</param>
     /// <returns>This builder.</returns>

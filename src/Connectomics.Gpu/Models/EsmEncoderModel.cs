@@ -6,11 +6,13 @@ namespace Connectomics.Gpu.Models;
 
 /// <summary>
 /// The root module of an NT encoder. Its state-dict keys are those of a Hugging Face <c>EsmForMaskedLM</c>
-/// checkpoint under <c>esm.</c> (the masked-LM head and contact head are not built: embeddings do not need them).
+/// checkpoint: the encoder under <c>esm.</c> and, when built, the masked-LM head under <c>lm_head.</c> (the contact
+/// head is never built).
 /// </summary>
 internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly EsmModel esm;
+    private EsmLmHead? lm_head;
 
     public EsmEncoderModel(EsmConfig config, AttentionImplementation implementation = AttentionImplementation.ScaledDotProduct)
         : base(nameof(EsmEncoderModel))
@@ -31,6 +33,31 @@ internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
     /// <returns>The last hidden state [B, S, H] (float32), after the final LayerNorm.</returns>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask) => esm.forward(inputIds, attentionMask);
 
+    /// <summary>Gets the masked-LM head, or <see langword="null"/> when it was not built.</summary>
+    public EsmLmHead? LanguageModelHead => lm_head;
+
+    /// <summary>Builds the masked-LM head (zero bias, the other weights drawn as
+    /// <see cref="InitializeWeights"/> draws them) unless it exists.</summary>
+    /// <param name="seed">The seed of the head's weights.</param>
+    /// <returns>The head.</returns>
+    public EsmLmHead AddLanguageModelHead(long seed)
+    {
+        if (lm_head is not null)
+        {
+            return lm_head;
+        }
+
+        var head = new EsmLmHead(Config);
+        using (var generator = new Generator((ulong)seed))
+        {
+            InitializeModule(head, generator);
+        }
+
+        lm_head = head;
+        register_module("lm_head", head);
+        return head;
+    }
+
     /// <summary>
     /// Fills every parameter as the Hugging Face ESM initialiser does (normal(0, 0.02) for linear and embedding
     /// weights with the padding rows zeroed, zero biases, unit LayerNorm weights), from a seeded generator, so that
@@ -40,8 +67,13 @@ internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
     public void InitializeWeights(long seed)
     {
         using var generator = new Generator((ulong)seed);
+        InitializeModule(this, generator);
+    }
+
+    private void InitializeModule(nn.Module root, Generator generator)
+    {
         using var noGrad = torch.no_grad();
-        foreach (var (_, module) in named_modules())
+        foreach (var (_, module) in root.named_modules())
         {
             switch (module)
             {
@@ -77,6 +109,11 @@ internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
             if (module is Linear linear)
             {
                 linear.to(dtype);
+            }
+
+            if (module is IModuleSlots slots)
+            {
+                slots.SetProjectionType(dtype);
             }
         }
     }

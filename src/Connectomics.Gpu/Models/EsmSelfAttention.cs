@@ -5,15 +5,17 @@ using static TorchSharp.torch;
 namespace Connectomics.Gpu.Models;
 
 /// <summary><c>attention.self</c>: query/key/value projections, rotary positions (v2), masked softmax attention.</summary>
-internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor>
+internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor>, IModuleSlots
 {
-    private readonly Linear query;
-    private readonly Linear key;
-    private readonly Linear value;
+    private static readonly string[] s_slots = [nameof(query), nameof(key), nameof(value)];
+    private nn.Module<Tensor, Tensor> query;
+    private nn.Module<Tensor, Tensor> key;
+    private nn.Module<Tensor, Tensor> value;
     private readonly RotaryEmbedding? rotary_embeddings;
     private readonly int _heads;
     private readonly int _headDim;
     private readonly AttentionImplementation _implementation;
+    private ScalarType _projectionType = ScalarType.Float32;
 
     public EsmSelfAttention(EsmConfig config, AttentionImplementation implementation)
         : base("self")
@@ -40,7 +42,7 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
     {
         var batch = hidden.shape[0];
         var length = hidden.shape[1];
-        var x = hidden.to(query.weight!.dtype);
+        var x = hidden.to(_projectionType);
         var q = SplitHeads(query.forward(x), batch, length);
         var k = SplitHeads(key.forward(x), batch, length);
         var v = SplitHeads(value.forward(x), batch, length);
@@ -71,6 +73,42 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
 
         return context.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> SlotNames => s_slots;
+
+    /// <inheritdoc />
+    public nn.Module<Tensor, Tensor> GetSlot(string name) => name switch
+    {
+        nameof(query) => query,
+        nameof(key) => key,
+        nameof(value) => value,
+        _ => throw ModuleSlotRegistration.UnknownSlot(this, name, s_slots),
+    };
+
+    /// <inheritdoc />
+    public void SetSlot(string name, nn.Module<Tensor, Tensor> module)
+    {
+        switch (name)
+        {
+            case nameof(query):
+                query = module;
+                break;
+            case nameof(key):
+                key = module;
+                break;
+            case nameof(value):
+                value = module;
+                break;
+            default:
+                throw ModuleSlotRegistration.UnknownSlot(this, name, s_slots);
+        }
+
+        ModuleSlotRegistration.Replace(this, name, module);
+    }
+
+    /// <inheritdoc />
+    public void SetProjectionType(ScalarType dtype) => _projectionType = dtype;
 
     private Tensor SplitHeads(Tensor x, long batch, long length) => x.view(batch, length, _heads, _headDim).transpose(1, 2);
 }
