@@ -77,6 +77,7 @@ public sealed class AdapterTests : IDisposable
         var table = await OfficialTable.ReadAsync(Path.Combine(_work, "db"), "reads");
         var expected = ReferenceCases("v2-query-value");
         Assert.Equal(expected.Count, table.RowCount);
+        Assert.Equal(Adapter("v2-query-value"), table.Metadata["connectomics.adapter"]);
         foreach (var (id, (_, mean, _)) in expected)
         {
             AssertWithin(mean, OfficialTable.Vector(table.Rows[id]), 1e-4, id);
