@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Connectomics.Lora.Tests.Adapters;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class LoraLinearTests
 {
     public LoraLinearTests()
