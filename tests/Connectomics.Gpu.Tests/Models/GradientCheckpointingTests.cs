@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Connectomics.Gpu.Tests.Models;
 
+[Collection(nameof(GlobalRandomStateCollection))]
 public sealed class GradientCheckpointingTests
 {
     private const string Query = "esm.encoder.layer.0.attention.self.query";
