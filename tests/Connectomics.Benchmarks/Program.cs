@@ -6,7 +6,8 @@ using Connectomics.Gpu.Runtime;
 // over a long stream of reads, `padding ...` the batcher's padding share, `search-side-by-side ...` exact vector search
 // against the official LanceDB client, `parquet-rss ...`, `lance-write-side-by-side ...` and `lance-stream ...` the
 // storage measurements; `pipeline-side-by-side ...` the embedding job against its encoder, its peak memory and its
-// shards; anything else goes to BenchmarkDotNet.
+// shards; `checkpointing-memory ...` the activation memory of a training step with gradient checkpointing off and on;
+// anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
@@ -27,6 +28,11 @@ if (args.Length > 0 && args[0] == "memory-soak")
     // Measured with the fast CPU settings (see docs/benchmarks.md).
     TorchRuntime.Configure(BenchmarkRuntime.Options(fastCpu: true, mklDispatch: null));
     return await MemorySoak.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "checkpointing-memory")
+{
+    return CheckpointingMemory.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "parquet-rss")
