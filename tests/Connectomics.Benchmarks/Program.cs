@@ -6,7 +6,8 @@ using Connectomics.Gpu.Runtime;
 // over a long stream of reads, `padding ...` the batcher's padding share, `search-side-by-side ...` exact vector search
 // against the official LanceDB client, `parquet-rss ...`, `lance-write-side-by-side ...` and `lance-stream ...` the
 // storage measurements; `pipeline-side-by-side ...` the embedding job against its encoder, its peak memory and its
-// shards; anything else goes to BenchmarkDotNet.
+// shards; `taxonomy-baselines ...` the RDP and nearest-neighbour classifiers on the synthetic taxonomy set;
+// anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
@@ -42,6 +43,11 @@ if (args.Length > 0 && args[0] == "lance-write-side-by-side")
 if (args.Length > 0 && args[0] == "lance-stream")
 {
     return await LanceStream.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "taxonomy-baselines")
+{
+    return TaxonomyBaselines.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "pipeline-side-by-side")
