@@ -92,6 +92,27 @@ public sealed class TaxonomyHeadTests
     }
 
     [Fact]
+    public void A_rank_never_named_in_training_has_an_empty_classifier_that_trains_saves_and_predicts_nothing()
+    {
+        using var directory = new TempDirectory();
+        using var scope = torch.NewDisposeScope();
+        var paths = new[] { new TaxonomyPath("K1", "P1"), new TaxonomyPath("K2", "P2") };
+        var labels = TaxonomyLabels.Build(paths);
+        using var head = new TaxonomyHead(labels, hiddenSize: 8, seed: 2);
+        var logits = head.Forward(torch.randn(2, 8));
+        Assert.Equal(0, logits[6].shape[1]);
+        var loss = TaxonomyLoss.Compute(logits, labels.EncodeBatch(paths), RankWeights.Default);
+        Assert.True(float.IsFinite(loss.item<float>()) && loss.item<float>() > 0);
+
+        head.Save(directory.Path);
+        using var loaded = TaxonomyHead.Load(directory.Path);
+        Assert.Equal(0, loaded.ClassifierAt(TaxonomyRank.Species).weight!.shape[0]);
+        var prediction = new TaxonomyPredictor(labels).Predict(loaded.Forward(torch.randn(1, 8)))[0];
+        Assert.NotNull(prediction[TaxonomyRank.Phylum].Label);
+        Assert.Null(prediction[TaxonomyRank.Class].Label);
+    }
+
+    [Fact]
     public void Masked_mean_pooling_averages_real_tokens_including_cls_as_the_embedder_does()
     {
         using var scope = torch.NewDisposeScope();
