@@ -10,7 +10,8 @@ namespace Connectomics.Lora.Taxonomy;
 /// The label vocabularies of the seven ranks, built from training lineages, and the label tree that links them. At
 /// each rank the names seen in training get the ids 0…n−1 in ordinal order, so the same training names always give
 /// the same ids. A missing rank, and a name never seen in training (at validation or prediction time), encode as
-/// <see cref="IgnoreIndex"/>, which the loss skips and the metrics count as unknown truth only when missing.
+/// <see cref="IgnoreIndex"/>, which the loss skips. (<see cref="TaxonomyMetrics"/> compares names, so there an unseen
+/// true name still counts, as an error, while a missing one is skipped.)
 /// </summary>
 /// <remarks>
 /// The tree records, for each label at a rank below kingdom, every label of the rank just above that it was seen
