@@ -7,6 +7,7 @@ using Connectomics.Gpu.Runtime;
 // against the official LanceDB client, `parquet-rss ...`, `lance-write-side-by-side ...` and `lance-stream ...` the
 // storage measurements; `pipeline-side-by-side ...` the embedding job against its encoder, its peak memory and its
 // shards; `checkpointing-memory ...` the activation memory of a training step with gradient checkpointing off and on;
+// `taxonomy-baselines ...` the RDP and nearest-neighbour classifiers on the synthetic taxonomy set;
 // anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
@@ -48,6 +49,11 @@ if (args.Length > 0 && args[0] == "lance-write-side-by-side")
 if (args.Length > 0 && args[0] == "lance-stream")
 {
     return await LanceStream.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "taxonomy-baselines")
+{
+    return TaxonomyBaselines.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "pipeline-side-by-side")
