@@ -114,9 +114,9 @@ internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
                 linear.to(dtype);
             }
 
-            if (module is IModuleSlots slots)
+            if (module is IHasProjections owner)
             {
-                slots.SetProjectionType(dtype);
+                owner.Projections.InputType = dtype;
             }
         }
     }

@@ -5,17 +5,12 @@ using static TorchSharp.torch;
 namespace Connectomics.Gpu.Models;
 
 /// <summary><c>attention.self</c>: query/key/value projections, rotary positions (v2), masked softmax attention.</summary>
-internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor>, IModuleSlots
+internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor>, IHasProjections
 {
-    private static readonly string[] s_slots = [nameof(query), nameof(key), nameof(value)];
-    private nn.Module<Tensor, Tensor> query;
-    private nn.Module<Tensor, Tensor> key;
-    private nn.Module<Tensor, Tensor> value;
     private readonly RotaryEmbedding? rotary_embeddings;
     private readonly int _heads;
     private readonly int _headDim;
     private readonly AttentionImplementation _implementation;
-    private ScalarType _projectionType = ScalarType.Float32;
 
     public EsmSelfAttention(EsmConfig config, AttentionImplementation implementation)
         : base("self")
@@ -23,9 +18,11 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
         _heads = config.NumAttentionHeads;
         _headDim = config.HeadDim;
         _implementation = implementation;
-        query = nn.Linear(config.HiddenSize, config.HiddenSize);
-        key = nn.Linear(config.HiddenSize, config.HiddenSize);
-        value = nn.Linear(config.HiddenSize, config.HiddenSize);
+        Projections = new ProjectionSlots(
+            this,
+            ("query", nn.Linear(config.HiddenSize, config.HiddenSize)),
+            ("key", nn.Linear(config.HiddenSize, config.HiddenSize)),
+            ("value", nn.Linear(config.HiddenSize, config.HiddenSize)));
         if (config.PositionEmbeddingType == PositionEmbeddingType.Rotary)
         {
             rotary_embeddings = new RotaryEmbedding(_headDim);
@@ -33,6 +30,9 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
 
         RegisterComponents();
     }
+
+    /// <inheritdoc />
+    public ProjectionSlots Projections { get; }
 
     /// <summary>Attends over a normalised hidden state [B, S, H].</summary>
     /// <param name="hidden">The input (already through the attention LayerNorm).</param>
@@ -42,10 +42,10 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
     {
         var batch = hidden.shape[0];
         var length = hidden.shape[1];
-        var x = hidden.to(_projectionType);
-        var q = SplitHeads(query.forward(x), batch, length);
-        var k = SplitHeads(key.forward(x), batch, length);
-        var v = SplitHeads(value.forward(x), batch, length);
+        var x = hidden.to(Projections.InputType);
+        var q = SplitHeads(Projections["query"].forward(x), batch, length);
+        var k = SplitHeads(Projections["key"].forward(x), batch, length);
+        var v = SplitHeads(Projections["value"].forward(x), batch, length);
 
         Tensor context;
         if (_implementation == AttentionImplementation.Eager)
@@ -73,42 +73,6 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
 
         return context.transpose(1, 2).contiguous().view(batch, length, _heads * _headDim);
     }
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> SlotNames => s_slots;
-
-    /// <inheritdoc />
-    public nn.Module<Tensor, Tensor> GetSlot(string name) => name switch
-    {
-        nameof(query) => query,
-        nameof(key) => key,
-        nameof(value) => value,
-        _ => throw ModuleSlotRegistration.UnknownSlot(this, name, s_slots),
-    };
-
-    /// <inheritdoc />
-    public void SetSlot(string name, nn.Module<Tensor, Tensor> module)
-    {
-        switch (name)
-        {
-            case nameof(query):
-                query = module;
-                break;
-            case nameof(key):
-                key = module;
-                break;
-            case nameof(value):
-                value = module;
-                break;
-            default:
-                throw ModuleSlotRegistration.UnknownSlot(this, name, s_slots);
-        }
-
-        ModuleSlotRegistration.Replace(this, name, module);
-    }
-
-    /// <inheritdoc />
-    public void SetProjectionType(ScalarType dtype) => _projectionType = dtype;
 
     private Tensor SplitHeads(Tensor x, long batch, long length) => x.view(batch, length, _heads, _headDim).transpose(1, 2);
 }

@@ -23,7 +23,7 @@ namespace Connectomics.Gpu.Models;
 public sealed class NucleotideTransformerModel : ITrainableEncoder
 {
     private readonly EsmEncoderModel _model;
-    private Dictionary<string, (IModuleSlots Owner, string Slot)> _slots;
+    private Dictionary<string, (ProjectionSlots Owner, string Slot)> _slots;
     private string[] _slotNames;
     private bool _disposed;
 
@@ -215,7 +215,7 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var (owner, slot) = FindSlot(name);
-        return owner.GetSlot(slot);
+        return owner[slot];
     }
 
     /// <inheritdoc />
@@ -224,8 +224,8 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(replacement);
         var (owner, slot) = FindSlot(name);
-        var previous = owner.GetSlot(slot);
-        owner.SetSlot(slot, replacement);
+        var previous = owner[slot];
+        owner.Replace(slot, replacement);
         return previous;
     }
 
@@ -306,7 +306,7 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
         };
     }
 
-    private (IModuleSlots Owner, string Slot) FindSlot(string name)
+    private (ProjectionSlots Owner, string Slot) FindSlot(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return _slots.TryGetValue(name, out var found)
@@ -316,11 +316,11 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
                 nameof(name));
     }
 
-    private static (Dictionary<string, (IModuleSlots, string)> Slots, string[] Names) IndexSlots(EsmEncoderModel model)
+    private static (Dictionary<string, (ProjectionSlots, string)> Slots, string[] Names) IndexSlots(EsmEncoderModel model)
     {
-        var slots = new Dictionary<string, (IModuleSlots, string)>(StringComparer.Ordinal);
+        var slots = new Dictionary<string, (ProjectionSlots, string)>(StringComparer.Ordinal);
         var names = new List<string>();
-        foreach (var (slot, owner) in SlotsOf(model, prefix: null))
+        foreach (var (slot, owner) in SlotsOf(model))
         {
             slots[slot] = owner;
             names.Add(slot);
@@ -349,28 +349,16 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
         return a.Length.CompareTo(b.Length);
     }
 
-    private static IEnumerable<(string Name, (IModuleSlots Owner, string Slot) Owner)> SlotsOf(nn.Module root, string? prefix)
+    private static IEnumerable<(string Name, (ProjectionSlots Owner, string Slot) Owner)> SlotsOf(EsmEncoderModel model)
     {
-        var containers = new List<(string, nn.Module)>();
-        if (root is IModuleSlots)
+        foreach (var (path, module) in model.named_modules())
         {
-            containers.Add((prefix ?? string.Empty, root));
-        }
-
-        foreach (var (name, module) in root.named_modules())
-        {
-            if (module is IModuleSlots && !ReferenceEquals(module, root))
+            if (module is IHasProjections owner)
             {
-                containers.Add((prefix is null ? name : $"{prefix}.{name}", module));
-            }
-        }
-
-        foreach (var (path, module) in containers)
-        {
-            var owner = (IModuleSlots)module;
-            foreach (var slot in owner.SlotNames)
-            {
-                yield return (path.Length == 0 ? slot : $"{path}.{slot}", (owner, slot));
+                foreach (var slot in owner.Projections.Names)
+                {
+                    yield return ($"{path}.{slot}", (owner.Projections, slot));
+                }
             }
         }
     }

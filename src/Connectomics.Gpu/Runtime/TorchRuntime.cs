@@ -89,12 +89,13 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Applies the defaults unless a configuration is in force; every entry point of this package calls it
-    /// before its first TorchSharp call.</summary>
+    /// <summary>Applies the defaults unless a configuration is in force. Every entry point of this package calls it
+    /// before its first TorchSharp call; packages built on this one (and applications that create tensors before they
+    /// load a model) call it too, so that TorchSharp's native library is loadable and configured once.</summary>
     /// <param name="logger">Receives what was done when this call applies the defaults.</param>
     /// <returns>The state in force.</returns>
     /// <exception cref="TorchRuntimeException">TorchSharp's native library cannot be loaded.</exception>
-    internal static TorchRuntimeState EnsureApplied(ILogger? logger = null)
+    public static TorchRuntimeState EnsureApplied(ILogger? logger = null)
     {
         lock (Gate)
         {
