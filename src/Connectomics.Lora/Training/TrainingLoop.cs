@@ -100,7 +100,7 @@ internal sealed class TrainingLoop
     {
         var total = TotalSteps;
         var warmup = (long)Math.Ceiling(_options.WarmupFraction * total);
-        var schedule = new WarmupCosineSchedule(_options.LearningRate, warmup, total, _options.MinLearningRateRatio * _options.LearningRate);
+        var schedule = new WarmupCosineSchedule(_options.LearningRate, warmup, total, _options.MinLearningRateRatio);
         var parameters = _task.TrainableParameters;
         var adamOptions = new AdamWOptions { LearningRate = _options.LearningRate, WeightDecay = _options.WeightDecay };
         using var optimizer = new AdamW(ParameterGroups.WithDecay(parameters, _options.WeightDecay), adamOptions);
