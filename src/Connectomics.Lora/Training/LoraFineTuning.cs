@@ -17,7 +17,9 @@ namespace Connectomics.Lora.Training;
 /// <remarks>
 /// A builder is single-use and not thread-safe. <see cref="RunAsync"/> injects adapters into the model (which the
 /// result's adapter then owns), trains them and a head, and writes the final adapter and head to the checkpoint
-/// directory; when that directory holds checkpoints of the same run, the run resumes from the newest one.
+/// directory; when that directory holds checkpoints of the same run, the run resumes from the newest one. On CPU a
+/// resumed run reaches bit-identical weights to an uninterrupted one, provided nothing else in the process draws from
+/// torch's global generator (which dropout uses) while it trains.
 /// </remarks>
 public sealed class LoraFineTuning
 {

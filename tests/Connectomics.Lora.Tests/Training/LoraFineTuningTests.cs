@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace Connectomics.Lora.Tests.Training;
 
+[Collection(TorchGlobalRandomCollection.Name)]
 public sealed class LoraFineTuningTests
 {
     private static readonly EsmConfig s_config = NucleotideTransformerPresets.Tiny with { HiddenSize = 64, NumAttentionHeads = 4, IntermediateSize = 128, NumHiddenLayers = 2 };

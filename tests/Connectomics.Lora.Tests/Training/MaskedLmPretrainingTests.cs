@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Connectomics.Lora.Tests.Training;
 
+[Collection(TorchGlobalRandomCollection.Name)]
 public sealed class MaskedLmPretrainingTests
 {
     private static readonly EsmConfig s_config = NucleotideTransformerPresets.Tiny with { HiddenSize = 32, NumAttentionHeads = 2, IntermediateSize = 64, NumHiddenLayers = 1 };
