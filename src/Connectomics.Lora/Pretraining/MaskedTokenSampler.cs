@@ -1,3 +1,4 @@
+using Connectomics.Gpu.Runtime;
 using System.Runtime.InteropServices;
 using Connectomics.Gpu.Tokenization;
 using TorchSharp;
@@ -45,7 +46,7 @@ public sealed class MaskedTokenSampler : IDisposable
         ArgumentNullException.ThrowIfNull(vocabulary);
         _options = options?.Clone() ?? new MaskedTokenSamplerOptions();
         _options.Validate();
-        TorchRuntimeDefaults.EnsureApplied();
+        TorchRuntime.EnsureApplied();
         MaskTokenId = vocabulary.MaskTokenId;
         RandomTokenCount = vocabulary.EmbeddingSize;
         _specialIds = SpecialIdsOf(vocabulary);

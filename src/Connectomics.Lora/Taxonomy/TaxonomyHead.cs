@@ -1,3 +1,4 @@
+using Connectomics.Gpu.Runtime;
 using System.Globalization;
 using Connectomics.Gpu.Weights;
 using TorchSharp;
@@ -45,7 +46,7 @@ public sealed class TaxonomyHead : nn.Module<Tensor, Tensor[]>
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "The head's dropout must be in [0, 1).");
         }
 
-        TorchRuntimeDefaults.EnsureApplied();
+        TorchRuntime.EnsureApplied();
         Labels = labels;
         HiddenSize = hiddenSize;
         DropoutProbability = dropout;

@@ -1,3 +1,4 @@
+using Connectomics.Gpu.Runtime;
 using System.Globalization;
 using System.Text.Json;
 using Connectomics.Durability;
@@ -210,7 +211,7 @@ public sealed class TaxonomyLabels
     public Tensor EncodeBatch(IReadOnlyList<TaxonomyPath> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        TorchRuntimeDefaults.EnsureApplied();
+        TorchRuntime.EnsureApplied();
         var flat = new long[paths.Count * TaxonomyPath.RankCount];
         for (var b = 0; b < paths.Count; b++)
         {

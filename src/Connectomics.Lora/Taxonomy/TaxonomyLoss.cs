@@ -1,3 +1,4 @@
+using Connectomics.Gpu.Runtime;
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -75,7 +76,7 @@ public static class TaxonomyLoss
             }
         }
 
-        TorchRuntimeDefaults.EnsureApplied();
+        TorchRuntime.EnsureApplied();
         var result = new Tensor[TaxonomyPath.RankCount];
         using var scope = torch.NewDisposeScope();
         var target = labels.to(logits[0].device);

@@ -1,3 +1,4 @@
+using Connectomics.Gpu.Runtime;
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,7 +42,7 @@ public sealed class TaxonomyPredictor
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Prediction takes {TaxonomyPath.RankCount} logits tensors, not {logits.Length}."), nameof(logits));
         }
 
-        TorchRuntimeDefaults.EnsureApplied();
+        TorchRuntime.EnsureApplied();
         var batch = -1L;
         var probabilities = new float[TaxonomyPath.RankCount][];
         using (var scope = torch.NewDisposeScope())
