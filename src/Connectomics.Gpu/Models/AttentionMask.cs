@@ -15,6 +15,16 @@ internal sealed class AttentionMask
         Additive = (1.0f - keys.to(ScalarType.Float32)) * float.MinValue;
     }
 
+    /// <summary>Wraps masks built earlier by the other constructor (a layer recomputed for gradient checkpointing gets
+    /// the tensors that its forward pass saw).</summary>
+    /// <param name="boolean">The [B, 1, 1, S] boolean mask.</param>
+    /// <param name="additive">The [B, 1, 1, S] additive mask.</param>
+    public AttentionMask(Tensor boolean, Tensor additive)
+    {
+        Boolean = boolean;
+        Additive = additive;
+    }
+
     /// <summary>Gets the [B, 1, 1, S] mask that is <see langword="true"/> where a key takes part.</summary>
     public Tensor Boolean { get; }
 

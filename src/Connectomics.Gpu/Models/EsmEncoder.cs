@@ -18,6 +18,10 @@ internal sealed class EsmEncoder : nn.Module<Tensor, AttentionMask, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Gets or sets a value indicating whether, while autograd is enabled, each layer keeps only its input for
+    /// the backward pass and is run again there (see <see cref="EsmLayerCheckpoint"/>).</summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Runs every layer, keeping only one layer's intermediates alive at a time.</summary>
     /// <param name="hidden">The embeddings [B, S, H]; disposed once the first layer has consumed them.</param>
     /// <param name="mask">The key mask.</param>
@@ -25,12 +29,13 @@ internal sealed class EsmEncoder : nn.Module<Tensor, AttentionMask, Tensor>
     public override Tensor forward(Tensor hidden, AttentionMask mask)
     {
         var current = hidden;
+        var checkpointed = GradientCheckpointing && torch.is_grad_enabled();
         foreach (var block in layer)
         {
             Tensor next;
             using (var scope = torch.NewDisposeScope())
             {
-                next = scope.MoveToOuter(block.forward(current, mask));
+                next = scope.MoveToOuter(checkpointed ? EsmLayerCheckpoint.Run(block, current, mask) : block.forward(current, mask));
             }
 
             current.Dispose();

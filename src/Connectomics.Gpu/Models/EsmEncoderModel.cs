@@ -27,6 +27,9 @@ internal sealed class EsmEncoderModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Gets the shape of the model.</summary>
     public EsmConfig Config { get; }
 
+    /// <summary>Gets the layer stack.</summary>
+    public EsmEncoder Encoder => esm.Encoder;
+
     /// <summary>Runs the encoder.</summary>
     /// <param name="inputIds">Token ids [B, S] (int64), right-padded with the pad id.</param>
     /// <param name="attentionMask">1 for real tokens, 0 for padding [B, S] (int64).</param>

@@ -17,6 +17,9 @@ internal sealed class EsmModel : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Gets the layer stack.</summary>
+    public EsmEncoder Encoder => encoder;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {

@@ -53,6 +53,25 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
     /// <summary>Gets a value indicating whether the masked-LM head (<c>lm_head.</c>) is built.</summary>
     public bool HasLanguageModelHead => _model.LanguageModelHead is not null;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the encoder layers are checkpointed: while autograd is enabled, each
+    /// layer's forward pass keeps only its input, and the backward pass runs the layer again to get its gradients.
+    /// Activation memory drops from every layer's intermediates to one layer's plus the layers' inputs, for about one
+    /// more forward pass of compute. Gradients are those of an unchecked run (dropout in replaced modules draws the
+    /// same masks in both passes: the CPU generator is replayed; on CUDA the generator is reseeded per layer, see the
+    /// remarks of the checkpointing). No effect under <c>torch.no_grad()</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool GradientCheckpointing
+    {
+        get => _model.Encoder.GradientCheckpointing;
+        set
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _model.Encoder.GradientCheckpointing = value;
+        }
+    }
+
     /// <inheritdoc />
     public IReadOnlyList<string> ReplaceableModuleNames
     {
