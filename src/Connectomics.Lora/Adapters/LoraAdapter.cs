@@ -20,9 +20,10 @@ namespace Connectomics.Lora.Adapters;
 /// <see cref="Unload"/> puts plain projections back. Disposing the adapter ends the use of this handle only.
 /// </para>
 /// <para>
-/// Size of the largest preset: <see cref="NucleotideTransformerPresets.MultiSpecies2500m"/> (2,547,776,002
+/// Size of the largest preset: <see cref="NucleotideTransformerPresets.MultiSpecies2500m"/> (2,530,726,400
 /// parameters without the masked-LM head) with r = 16 on query and value has 32 layers × 2 projections ×
-/// 16 × (2,560 + 2,560) = 5,242,880 trainable parameters out of 2,553,018,882 in all, 0.2054%.
+/// 16 × (2,560 + 2,560) = 5,242,880 trainable parameters out of 2,535,969,280 in all, 0.2067% (with the masked-LM
+/// head: 2,553,043,465 in all, 0.2054%).
 /// </para>
 /// <para>Not thread-safe: use an adapter and its model from one thread at a time.</para>
 /// </remarks>

@@ -24,10 +24,11 @@ namespace Connectomics.Lora.Adapters;
 /// </remarks>
 public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear _loraA;
-    private readonly Linear _loraB;
-    private readonly Dropout? _dropout;
-    private Linear? _baseLayer;
+    // Fields named as the state-dict keys: TorchSharp registers a module's fields under their names.
+    private readonly Linear lora_A;
+    private readonly Linear lora_B;
+    private readonly Dropout? lora_dropout;
+    private Linear? base_layer;
 
     /// <summary>Initializes a new instance that wraps <paramref name="baseLayer"/> and takes ownership of it.</summary>
     /// <param name="baseLayer">The layer to adapt; its parameters are frozen (<c>requires_grad = false</c>).</param>
@@ -76,17 +77,11 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             a.uniform_(-KaimingUniformBound(InFeatures), KaimingUniformBound(InFeatures), generator ?? seeded);
         }
 
-        _loraA = nn.Linear(new Parameter(MoveTo(a, device)), null);
-        _loraB = nn.Linear(new Parameter(torch.zeros(OutFeatures, rank, ScalarType.Float32, device)), null);
-        _baseLayer = baseLayer;
-        register_module("base_layer", baseLayer);
-        register_module("lora_A", _loraA);
-        register_module("lora_B", _loraB);
-        if (dropout > 0)
-        {
-            _dropout = nn.Dropout(dropout);
-            register_module("lora_dropout", _dropout);
-        }
+        lora_A = nn.Linear(new Parameter(MoveTo(a, device)), null);
+        lora_B = nn.Linear(new Parameter(torch.zeros(OutFeatures, rank, ScalarType.Float32, device)), null);
+        base_layer = baseLayer;
+        lora_dropout = dropout > 0 ? nn.Dropout(dropout) : null;
+        RegisterComponents();
     }
 
     /// <summary>Gets the rank r.</summary>
@@ -115,13 +110,13 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>Gets the wrapped (frozen) layer.</summary>
     /// <exception cref="ObjectDisposedException">The base layer was handed back.</exception>
-    public Linear BaseLayer => _baseLayer ?? throw new ObjectDisposedException(nameof(LoraLinear), "The base layer was handed back to the model.");
+    public Linear BaseLayer => base_layer ?? throw new ObjectDisposedException(nameof(LoraLinear), "The base layer was handed back to the model.");
 
     /// <summary>Gets the down projection A (in → r), weight [r, in].</summary>
-    public Linear LoraA => _loraA;
+    public Linear LoraA => lora_A;
 
     /// <summary>Gets the up projection B (r → out), weight [out, r].</summary>
-    public Linear LoraB => _loraB;
+    public Linear LoraB => lora_B;
 
     /// <summary>Computes <c>base(x) + B(A(dropout(x))) · scaling</c>, or <c>base(x)</c> alone when merged.</summary>
     /// <param name="input">The input [..., in].</param>
@@ -135,9 +130,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             return result;
         }
 
-        var x = _dropout is not null && training ? _dropout.forward(input) : input;
-        Tensor a = _loraA.weight!;
-        Tensor b = _loraB.weight!;
+        var x = lora_dropout is not null && training ? lora_dropout.forward(input) : input;
+        Tensor a = lora_A.weight!;
+        Tensor b = lora_B.weight!;
         if (a.dtype != x.dtype)
         {
             a = a.to(x.dtype);
@@ -194,12 +189,12 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (!a.shape.SequenceEqual(_loraA.weight!.shape))
+        if (!a.shape.SequenceEqual(lora_A.weight!.shape))
         {
             throw new ArgumentException($"lora_A must be [{Rank}, {InFeatures}] (was [{string.Join(", ", a.shape)}]).", nameof(a));
         }
 
-        if (!b.shape.SequenceEqual(_loraB.weight!.shape))
+        if (!b.shape.SequenceEqual(lora_B.weight!.shape))
         {
             throw new ArgumentException($"lora_B must be [{OutFeatures}, {Rank}] (was [{string.Join(", ", b.shape)}]).", nameof(b));
         }
@@ -208,8 +203,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         Unmerge();
         using (torch.no_grad())
         {
-            _loraA.weight!.copy_(a);
-            _loraB.weight!.copy_(b);
+            lora_A.weight!.copy_(a);
+            lora_B.weight!.copy_(b);
         }
 
         if (wasMerged)
@@ -220,7 +215,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>Computes <c>scaling · B·A</c> [out, in] in float32.</summary>
     /// <returns>The update of the base weight.</returns>
-    internal Tensor Delta() => _loraB.weight!.to(ScalarType.Float32).matmul(_loraA.weight!.to(ScalarType.Float32)) * Scaling;
+    internal Tensor Delta() => lora_B.weight!.to(ScalarType.Float32).matmul(lora_A.weight!.to(ScalarType.Float32)) * Scaling;
 
     /// <summary>Hands the base layer back (unregistered from this module, so disposing this one leaves it alive).</summary>
     /// <returns>The base layer, with the update merged if it was.</returns>
@@ -228,7 +223,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         var baseLayer = BaseLayer;
         register_module("base_layer", null!);
-        _baseLayer = null;
+        base_layer = null;
         return baseLayer;
     }
 
