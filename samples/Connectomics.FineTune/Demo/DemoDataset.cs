@@ -22,7 +22,7 @@ internal static class DemoDataset
     {
         var options = new SyntheticTaxonomyOptions
         {
-            TemplateLength = 480,
+            TemplateLength = 360,
             ReadsPerSpecies = 8,
             MutationRate = 0.01,
             SoftMaskedReadFraction = 0.2,

@@ -16,6 +16,14 @@ namespace Connectomics.FineTune.Jobs;
 /// </summary>
 internal static class DemoJob
 {
+    // Sized for two CPU cores: about two minutes in all, most of it fine-tuning.
+    private const int PretrainSteps = 40;
+    private const double PretrainLearningRate = 1e-3;
+    private const int TrainEpochs = 7;
+    private const double TrainLearningRate = 3e-3;
+    private const int BatchTokens = 4096;
+    private const long Seed = 1;
+
     public static async Task RunAsync(DemoRequest request, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var directory = Path.GetFullPath(request.Directory);
@@ -45,11 +53,11 @@ internal static class DemoJob
                 Validation = ReadInput.Fasta(validation),
                 Output = baseModel,
                 Preset = "tiny",
-                Steps = 60,
-                BatchTokens = 4096,
-                LearningRate = 1e-3,
+                Steps = PretrainSteps,
+                BatchTokens = BatchTokens,
+                LearningRate = PretrainLearningRate,
                 CheckpointEvery = 20,
-                Seed = 1,
+                Seed = Seed,
                 Device = request.Device,
             },
             loggerFactory,
@@ -69,12 +77,12 @@ internal static class DemoJob
                 Validation = ReadInput.Fasta(validation),
                 Model = baseModel,
                 Output = run,
-                Epochs = 8,
-                BatchTokens = 4096,
-                LearningRate = 2e-3,
+                Epochs = TrainEpochs,
+                BatchTokens = BatchTokens,
+                LearningRate = TrainLearningRate,
                 EarlyStoppingPatience = null,
                 CheckpointEvery = 25,
-                Seed = 1,
+                Seed = Seed,
                 Device = request.Device,
             },
             loggerFactory,
@@ -103,7 +111,10 @@ internal static class DemoJob
 
         Console.Out.WriteLine();
         Console.Out.WriteLine($"TensorBoard logs: tensorboard --logdir {directory} (pre-training in base/runs, fine-tuning in run/runs)");
-        Console.Out.WriteLine($"the same with the commands: connectomics-finetune pretrain --input {train} --out {baseModel} --steps 60; train --input {train} --validation {validation} --model {baseModel} --out {run}; predict --model {baseModel} --adapter {run} --input {test} --out {predictions}");
+        Console.Out.WriteLine("the same with the commands:");
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  connectomics-finetune pretrain --input {train} --validation {validation} --out {baseModel} --preset tiny --steps {PretrainSteps} --batch-tokens {BatchTokens} --learning-rate {PretrainLearningRate} --seed {Seed}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  connectomics-finetune train --input {train} --validation {validation} --model {baseModel} --out {run} --epochs {TrainEpochs} --batch-tokens {BatchTokens} --learning-rate {TrainLearningRate} --early-stopping 0 --seed {Seed}"));
+        Console.Out.WriteLine($"  connectomics-finetune predict --model {baseModel} --adapter {run} --input {test} --out {predictions} --min-confidence 0 --evaluate");
         Console.Out.WriteLine("run the demo again to reuse the finished runs (nothing left to train), or with --restart to start over.");
     }
 

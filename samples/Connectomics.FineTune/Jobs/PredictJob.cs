@@ -39,7 +39,7 @@ internal static class PredictJob
             $"classified {reads.Records.Count:N0} reads in {seconds:F1} s ({reads.Records.Count / seconds:F0} reads/s) -> {Path.GetFullPath(request.Output)}"));
 
         var assigned = Enumerable.Range(0, TaxonomyPath.RankCount)
-            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{((TaxonomyRank)r).ToString().ToLowerInvariant()} {predictions.Count(p => p.Ranks[r].IsAssigned) / (double)predictions.Count:P1}"));
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{((TaxonomyRank)r).ToString().ToLowerInvariant()} {100.0 * predictions.Count(p => p.Ranks[r].IsAssigned) / predictions.Count:F1}%"));
         Console.Out.WriteLine("assigned: " + string.Join(", ", assigned));
         if (!request.Evaluate)
         {

@@ -71,7 +71,7 @@ internal static class TrainJob
         var chance = ChanceLevel.Of(validation?.Taxonomy ?? train.Taxonomy);
         var kept = result.BestEpoch is not null ? result.BestMetrics : result.FinalMetrics;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fine-tuned: {result.Steps} steps, {result.History.Count} epochs{(result.StoppedEarly ? " (stopped early: no better validation for " + request.EarlyStoppingPatience + " epochs)" : string.Empty)}; trainable: {adapter.Report()}"));
+            $"fine-tuned: {result.Steps} steps, {result.History.Count} epochs{(result.StoppedEarly ? " (stopped early: no better validation for " + request.EarlyStoppingPatience + " epochs)" : string.Empty)}; LoRA {adapter.Report()}; taxonomy head: {head.parameters().Sum(p => p.numel()):N0} params"));
         if (kept.Count > 0)
         {
             var epoch = result.BestEpoch is { } best ? best + 1 : result.History.Count;
