@@ -30,13 +30,29 @@ public sealed class TrainedRunFixture : IDisposable
 
     internal ToolRun Training { get; }
 
-    /// <summary>The arguments of the shared fine-tuning run, for another input and output directory.</summary>
-    public static string[] TrainArguments(string input, string output, params string[] more) =>
-    [
-        "train", "--input", input, "--model", "base", "--out", output,
-        "--epochs", "6", "--batch-tokens", "2048", "--learning-rate", "3e-3", "--checkpoint-every", "5", "--early-stopping", "0", "--seed", "3", "--device", "cpu",
-        .. more,
-    ];
+    /// <summary>The arguments of the shared fine-tuning run, for another input and output directory; <paramref name="changes"/>
+    /// are option/value pairs that replace the shared run's value or add an option.</summary>
+    public static string[] TrainArguments(string input, string output, params string[] changes)
+    {
+        var options = new List<(string Name, string Value)>
+        {
+            ("--epochs", "6"), ("--batch-tokens", "2048"), ("--learning-rate", "3e-3"), ("--checkpoint-every", "5"), ("--early-stopping", "0"), ("--seed", "3"), ("--device", "cpu"),
+        };
+        for (var i = 0; i < changes.Length; i += 2)
+        {
+            var at = options.FindIndex(o => o.Name == changes[i]);
+            if (at >= 0)
+            {
+                options[at] = (changes[i], changes[i + 1]);
+            }
+            else
+            {
+                options.Add((changes[i], changes[i + 1]));
+            }
+        }
+
+        return ["train", "--input", input, "--model", "base", "--out", output, .. options.SelectMany(o => new[] { o.Name, o.Value })];
+    }
 
     public void Dispose() => _work.Dispose();
 }
