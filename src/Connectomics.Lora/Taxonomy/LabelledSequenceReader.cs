@@ -168,7 +168,7 @@ public sealed class LabelledSequenceReader
     private LabelledSequenceException Fail(SequenceRecord record, WorkUnit unit, long offset, string problem, Exception? inner)
     {
         var located = _source.Locate(new RejectedRecord(unit.Key, offset, record.Id, problem), RecordField.Id) with { Column = _options.TaxonomyKey };
-        return new LabelledSequenceException($"{Where(located)}, record '{record.Id}', key '{_options.TaxonomyKey}': {problem}", located.File, located.Row, record.Id, inner);
+        return new LabelledSequenceException($"{Where(located)} (id '{record.Id}'), key '{_options.TaxonomyKey}': {problem}", located.File, located.Row, record.Id, inner);
     }
 
     private static string Where(RejectedRecord record)
@@ -176,6 +176,6 @@ public sealed class LabelledSequenceReader
         var file = record.File ?? record.UnitKey;
         return record.Row is { } row
             ? string.Create(CultureInfo.InvariantCulture, $"'{file}' row {row}")
-            : string.Create(CultureInfo.InvariantCulture, $"'{file}' record {record.Offset}");
+            : string.Create(CultureInfo.InvariantCulture, $"'{file}' record {record.Offset + 1}");
     }
 }

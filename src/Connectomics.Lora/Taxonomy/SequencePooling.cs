@@ -23,6 +23,7 @@ public static class SequencePooling
             throw new ArgumentException($"Masked mean pooling needs hidden states [B, S, H] and a mask [B, S]; got [{string.Join(", ", hidden.shape)}] and [{string.Join(", ", attentionMask.shape)}].", nameof(attentionMask));
         }
 
+        TorchRuntimeDefaults.EnsureApplied();
         using var scope = torch.NewDisposeScope();
         var weights = attentionMask.to(hidden.dtype).unsqueeze(-1);
         var sum = (hidden * weights).sum(1);

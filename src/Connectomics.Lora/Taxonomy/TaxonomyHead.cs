@@ -45,6 +45,7 @@ public sealed class TaxonomyHead : nn.Module<Tensor, Tensor[]>
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "The head's dropout must be in [0, 1).");
         }
 
+        TorchRuntimeDefaults.EnsureApplied();
         Labels = labels;
         HiddenSize = hiddenSize;
         DropoutProbability = dropout;

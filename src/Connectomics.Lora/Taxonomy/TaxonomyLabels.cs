@@ -209,6 +209,7 @@ public sealed class TaxonomyLabels
     public Tensor EncodeBatch(IReadOnlyList<TaxonomyPath> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        TorchRuntimeDefaults.EnsureApplied();
         var flat = new long[paths.Count * TaxonomyPath.RankCount];
         for (var b = 0; b < paths.Count; b++)
         {

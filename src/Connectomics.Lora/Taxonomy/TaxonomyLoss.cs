@@ -75,6 +75,7 @@ public static class TaxonomyLoss
             }
         }
 
+        TorchRuntimeDefaults.EnsureApplied();
         var result = new Tensor[TaxonomyPath.RankCount];
         using var scope = torch.NewDisposeScope();
         var target = labels.to(logits[0].device);

@@ -41,6 +41,7 @@ public sealed class TaxonomyPredictor
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Prediction takes {TaxonomyPath.RankCount} logits tensors, not {logits.Length}."), nameof(logits));
         }
 
+        TorchRuntimeDefaults.EnsureApplied();
         var batch = -1L;
         var probabilities = new float[TaxonomyPath.RankCount][];
         using (var scope = torch.NewDisposeScope())

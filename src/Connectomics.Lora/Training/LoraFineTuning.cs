@@ -17,14 +17,16 @@ namespace Connectomics.Lora.Training;
 /// <remarks>
 /// A builder is single-use and not thread-safe. <see cref="RunAsync"/> injects adapters into the model (which the
 /// result's adapter then owns), trains them and a head, and writes the final adapter and head to the checkpoint
-/// directory; when that directory holds checkpoints of the same run, the run resumes from the newest one.
+/// directory; when that directory holds checkpoints of the same run, the run resumes from the newest one. On CPU a
+/// resumed run reaches bit-identical weights to an uninterrupted one, provided nothing else in the process draws from
+/// torch's global generator (which dropout uses) while it trains.
 /// </remarks>
 public sealed class LoraFineTuning
 {
     private readonly NucleotideTransformerModel _model;
     private readonly TrainerServices _services = new();
-    private Func<CancellationToken, Task<IReadOnlyList<SequenceRecord>>>? _train;
-    private Func<CancellationToken, Task<IReadOnlyList<SequenceRecord>>>? _validation;
+    private Func<CancellationToken, Task<IReadOnlyList<LabelledSequence>>>? _train;
+    private Func<CancellationToken, Task<IReadOnlyList<LabelledSequence>>>? _validation;
     private string _labelColumn = "description";
     private string? _checkpointDirectory;
     private bool _used;
@@ -109,46 +111,44 @@ public sealed class LoraFineTuning
     /// <param name="train">The training reads (a FASTA or Parquet source, for example).</param>
     /// <param name="labelColumn">The metadata key holding <c>k;p;c;o;f;g;s</c> (FASTA: <c>description</c>).</param>
     /// <returns>The builder.</returns>
-    public LoraFineTuning OnTaxonomy(IChunkSource<SequenceRecord> train, string labelColumn = "description")
+    public LoraFineTuning OnTaxonomy(IChunkSource<SequenceRecord> train, string labelColumn = LabelledSequenceReaderOptions.FastaDescriptionKey)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
-        _train = async ct => await TrainingReads.ReadAllAsync(train, ct).ConfigureAwait(false);
         _labelColumn = labelColumn;
+        _train = ct => ReadLabelledAsync(train, ct);
         return this;
     }
 
-    /// <summary>Trains on reads in memory, with each read's taxonomy in a metadata key.</summary>
+    /// <summary>Trains on labelled reads in memory.</summary>
     /// <param name="train">The training reads.</param>
-    /// <param name="labelColumn">The metadata key holding <c>k;p;c;o;f;g;s</c>.</param>
     /// <returns>The builder.</returns>
-    public LoraFineTuning OnTaxonomy(IEnumerable<SequenceRecord> train, string labelColumn = "description")
+    public LoraFineTuning OnTaxonomy(IEnumerable<LabelledSequence> train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
-        IReadOnlyList<SequenceRecord> reads = [.. train];
+        IReadOnlyList<LabelledSequence> reads = [.. train];
         _train = _ => Task.FromResult(reads);
-        _labelColumn = labelColumn;
         return this;
     }
 
-    /// <summary>Validates on the reads of a separate source (same label column) instead of a seeded split.</summary>
+    /// <summary>Validates on the reads of a separate source (taxonomy in the training input's label column) instead of
+    /// a seeded split.</summary>
     /// <param name="validation">The validation reads.</param>
     /// <returns>The builder.</returns>
     public LoraFineTuning Validation(IChunkSource<SequenceRecord> validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
-        _validation = async ct => await TrainingReads.ReadAllAsync(validation, ct).ConfigureAwait(false);
+        _validation = ct => ReadLabelledAsync(validation, ct);
         return this;
     }
 
-    /// <summary>Validates on reads in memory (same label column) instead of a seeded split.</summary>
+    /// <summary>Validates on labelled reads in memory instead of a seeded split.</summary>
     /// <param name="validation">The validation reads.</param>
     /// <returns>The builder.</returns>
-    public LoraFineTuning Validation(IEnumerable<SequenceRecord> validation)
+    public LoraFineTuning Validation(IEnumerable<LabelledSequence> validation)
     {
         ArgumentNullException.ThrowIfNull(validation);
-        IReadOnlyList<SequenceRecord> reads = [.. validation];
+        IReadOnlyList<LabelledSequence> reads = [.. validation];
         _validation = _ => Task.FromResult(reads);
         return this;
     }
@@ -230,7 +230,7 @@ public sealed class LoraFineTuning
     /// <exception cref="InvalidOperationException">No training input or checkpoint directory was given, or the builder
     /// was used already.</exception>
     /// <exception cref="CheckpointMismatchException">The checkpoint directory holds a run with other settings or data.</exception>
-    /// <exception cref="TaxonomyFormatException">A read has no taxonomy; the message names it.</exception>
+    /// <exception cref="LabelledSequenceException">A read of a source has no taxonomy; the message names it.</exception>
     public async Task<LoraFineTuningResult> RunAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (_used)
@@ -243,23 +243,29 @@ public sealed class LoraFineTuning
         var directory = _checkpointDirectory ?? throw new InvalidOperationException("No checkpoint directory: call CheckpointTo first.");
         _used = true;
 
-        var trainReads = TrainingReads.WithTaxonomy(await train(cancellationToken).ConfigureAwait(false), _labelColumn, "training input");
-        List<(SequenceRecord Record, TaxonomyPath Taxonomy)> validationReads;
+        var trainReads = await train(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LabelledSequence> validationReads;
         if (_validation is not null)
         {
-            validationReads = TrainingReads.WithTaxonomy(await _validation(cancellationToken).ConfigureAwait(false), _labelColumn, "validation input");
+            validationReads = await _validation(cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            (trainReads, validationReads) = TrainingReads.Split(trainReads, Options.ValidationFraction, Options.Seed);
+            (trainReads, validationReads) = new LabelledSequenceSplit(Options.ValidationFraction, Options.Seed).Split(trainReads);
         }
 
         return await Task.Run(() => Train(trainReads, validationReads, directory, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
+    private async Task<IReadOnlyList<LabelledSequence>> ReadLabelledAsync(IChunkSource<SequenceRecord> source, CancellationToken cancellationToken)
+    {
+        var reader = new LabelledSequenceReader(source, new LabelledSequenceReaderOptions { TaxonomyKey = _labelColumn });
+        return await reader.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private LoraFineTuningResult Train(
-        List<(SequenceRecord Record, TaxonomyPath Taxonomy)> trainReads,
-        List<(SequenceRecord Record, TaxonomyPath Taxonomy)> validationReads,
+        IReadOnlyList<LabelledSequence> trainReads,
+        IReadOnlyList<LabelledSequence> validationReads,
         string directory,
         IProgress<TrainingProgress>? progress,
         CancellationToken cancellationToken)
@@ -281,14 +287,14 @@ public sealed class LoraFineTuning
         var maxTokens = RunPreparation.MaxTokens(_model, Options);
         var sizing = new BatchSizing(Options.BatchSize, Options.BatchTokens);
         var trainData = new TrainingDataSet(
-            TrainingDataSet.Tokenize(trainReads.Select(r => (r.Record.Id, r.Record.Sequence, (long[]?)labels.Encode(r.Taxonomy))), tokenizer, maxTokens, "training input"),
+            TrainingDataSet.Tokenize(trainReads.Select(r => (r.Id, r.Sequence, (long[]?)labels.Encode(r.Taxonomy))), tokenizer, maxTokens, "training input"),
             sizing,
             Options.Seed,
             tokenizer.PadTokenId);
         var validationData = validationReads.Count == 0
             ? null
             : new TrainingDataSet(
-                TrainingDataSet.Tokenize(validationReads.Select(r => (r.Record.Id, r.Record.Sequence, (long[]?)labels.Encode(r.Taxonomy))), tokenizer, maxTokens, "validation input"),
+                TrainingDataSet.Tokenize(validationReads.Select(r => (r.Id, r.Sequence, (long[]?)labels.Encode(r.Taxonomy))), tokenizer, maxTokens, "validation input"),
                 sizing,
                 Options.Seed,
                 tokenizer.PadTokenId);

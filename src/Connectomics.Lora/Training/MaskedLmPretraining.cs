@@ -16,7 +16,8 @@ namespace Connectomics.Lora.Training;
 /// <remarks>
 /// A builder is single-use and not thread-safe. The masked-LM head is added when the model has none. With
 /// <see cref="MaskedLmPretrainingOptions.Lora"/> set, only adapters train, and they are merged into the saved model.
-/// When the directory holds checkpoints of the same run, the run resumes from the newest one.
+/// When the directory holds checkpoints of the same run, the run resumes from the newest one; on CPU it reaches
+/// bit-identical weights, provided nothing else in the process draws from torch's global generator meanwhile.
 /// </remarks>
 public sealed class MaskedLmPretraining
 {
@@ -114,7 +115,8 @@ public sealed class MaskedLmPretraining
         return this;
     }
 
-    /// <summary>Caps the optimizer steps (the schedule spans this many).</summary>
+    /// <summary>Trains for a number of optimizer steps, however many epochs that takes (the schedule spans this
+    /// many steps): sets <see cref="TrainingOptions.MaxSteps"/> and lifts <see cref="TrainingOptions.Epochs"/>.</summary>
     /// <param name="steps">The steps.</param>
     /// <returns>The builder.</returns>
     public MaskedLmPretraining Steps(long steps)

@@ -16,7 +16,8 @@ namespace Connectomics.Lora.Training;
 /// Cancellation is observed between optimizer steps, so a cancelled run stops at a step boundary and the newest
 /// checkpoint stays valid. Random state restored on resume: torch's global CPU generator (dropout) and the task's own
 /// (masking); the order of the data is a pure function of the seed and the epoch. CUDA generators are not saved
-/// (TorchSharp exposes no way to read them), so on CUDA a resume is exact only without dropout.
+/// (TorchSharp exposes no way to read them), so on CUDA a resume is exact only without dropout. Dropout draws from the
+/// process-wide generator: a resume is bit-identical when nothing else in the process draws from it during the run.
 /// </remarks>
 internal sealed class TrainingLoop
 {

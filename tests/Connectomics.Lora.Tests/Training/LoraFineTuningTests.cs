@@ -1,26 +1,27 @@
 using Connectomics.Gpu.Models;
 using Connectomics.Lora.Training;
-using Connectomics.Sequences;
+using Connectomics.Lora.Taxonomy;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Connectomics.Lora.Tests.Training;
 
+[Collection(TorchGlobalRandomCollection.Name)]
 public sealed class LoraFineTuningTests
 {
     private static readonly EsmConfig s_config = NucleotideTransformerPresets.Tiny with { HiddenSize = 64, NumAttentionHeads = 4, IntermediateSize = 128, NumHiddenLayers = 2 };
 
     private static NucleotideTransformerModel Model() => NucleotideTransformerModel.FromConfig(s_config, seed: 11, name: "tiny-test");
 
-    private static (List<SequenceRecord> Train, List<SequenceRecord> Validation) Data() => SyntheticTaxonomyReads.Create(species: 16, trainPerSpecies: 8, validationPerSpecies: 3, seed: 5);
+    private static (List<LabelledSequence> Train, List<LabelledSequence> Validation) Data() => SyntheticTaxonomyReads.Create(species: 16, trainPerSpecies: 8, validationPerSpecies: 3, seed: 5);
 
-    private static LoraFineTuning Builder(NucleotideTransformerModel model, List<SequenceRecord> train, List<SequenceRecord> validation, string directory) =>
+    private static LoraFineTuning Builder(NucleotideTransformerModel model, List<LabelledSequence> train, List<LabelledSequence> validation, string directory) =>
         LoraFineTuning.For(model)
             .Targets("query", "value")
             .Rank(8)
             .Alpha(16)
             .Dropout(0.1)
-            .OnTaxonomy(train, labelColumn: "description")
+            .OnTaxonomy(train)
             .Validation(validation)
             .Epochs(3)
             .CheckpointTo(directory)
@@ -44,21 +45,28 @@ public sealed class LoraFineTuningTests
         var before = model.Module.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone(), StringComparer.Ordinal);
         var (train, validation) = Data();
         var reports = new List<TrainingProgress>();
+        using var meters = new MetricRecorder();
 
         var result = await Builder(model, train, validation, temp.Path)
             .Epochs(12)
+            .WithMeterFactory(meters)
             .RunAsync(new SynchronousProgress<TrainingProgress>(reports.Add));
         using var adapter = result.Adapter;
         using var head = result.Head;
 
-        // 16 species over 8 genera, 4 families, 2 orders, 1 kingdom...: chance is 1/16 for species and 1/8 for genus.
+        // 16 species over 8 genera, 4 families and 2 orders: chance is 1/16, 1/8, 1/4 and 1/2. A run on CPU reaches
+        // species 0.90, genus 0.75, family 0.92, order 1.0 (the thresholds leave room for other BLAS kernels).
         var metrics = result.FinalMetrics;
-        Assert.True(metrics["accuracy/species"] > 0.6, $"species accuracy {metrics["accuracy/species"]}");
-        Assert.True(metrics["accuracy/genus"] > 0.7, $"genus accuracy {metrics["accuracy/genus"]}");
-        Assert.True(metrics["accuracy/family"] > 0.8, $"family accuracy {metrics["accuracy/family"]}");
+        Assert.True(metrics["accuracy/species"] > 0.5, $"species accuracy {metrics["accuracy/species"]}");
+        Assert.True(metrics["accuracy/genus"] > 0.5, $"genus accuracy {metrics["accuracy/genus"]}");
+        Assert.True(metrics["accuracy/family"] > 0.7, $"family accuracy {metrics["accuracy/family"]}");
+        Assert.True(metrics["accuracy/order"] > 0.8, $"order accuracy {metrics["accuracy/order"]}");
         Assert.True(result.History[^1].TrainingLoss < result.History[0].TrainingLoss / 2);
         Assert.Equal(result.Steps, reports[^1].Step);
         Assert.Equal(12 * 8, result.Steps); // 128 training reads in batches of 16
+        Assert.Equal(result.Steps, meters.Sum("connectomics.train.steps"));
+        var tokens = train.Sum(r => 1 + (r.Sequence.Length / 6) + (r.Sequence.Length % 6)) * 12L;
+        Assert.Equal(tokens, meters.Sum("connectomics.train.tokens"));
 
         // Base weights are bit-identical: every tensor of the original state dict, under its name or below base_layer.
         var after = model.Module.state_dict();
@@ -81,6 +89,7 @@ public sealed class LoraFineTuningTests
     [Fact]
     public async Task A_run_interrupted_after_any_step_and_resumed_ends_with_bit_identical_weights()
     {
+        // Two epochs of 8 steps, checkpoints at steps 5, 8, 10, 15, 16.
         using var whole = new TempDirectory("lora-whole");
         using var split = new TempDirectory("lora-split");
         var (train, validation) = Data();
@@ -88,7 +97,7 @@ public sealed class LoraFineTuningTests
         Dictionary<string, Tensor> expected;
         using (var model = Model())
         {
-            var result = await Builder(model, train, validation, whole.Path).RunAsync();
+            var result = await Builder(model, train, validation, whole.Path).Epochs(2).RunAsync();
             using var adapter = result.Adapter;
             using var head = result.Head;
             expected = Snapshot(TrainableOf(result));
@@ -98,7 +107,7 @@ public sealed class LoraFineTuningTests
         using (var model = Model())
         using (var cancel = new CancellationTokenSource())
         {
-            var builder = Builder(model, train, validation, split.Path).AfterStep(step =>
+            var builder = Builder(model, train, validation, split.Path).Epochs(2).AfterStep(step =>
             {
                 if (step == 7)
                 {
@@ -111,7 +120,7 @@ public sealed class LoraFineTuningTests
         Assert.Contains("checkpoint-5", File.ReadAllText(Path.Combine(split.Path, "latest")), StringComparison.Ordinal);
         using (var model = Model())
         {
-            var resumed = await Builder(model, train, validation, split.Path).RunAsync();
+            var resumed = await Builder(model, train, validation, split.Path).Epochs(2).RunAsync();
             using var adapter = resumed.Adapter;
             using var head = resumed.Head;
             var actual = Snapshot(TrainableOf(resumed));

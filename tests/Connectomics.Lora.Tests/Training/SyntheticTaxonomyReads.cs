@@ -1,5 +1,5 @@
 using System.Text;
-using Connectomics.Sequences;
+using Connectomics.Lora.Taxonomy;
 
 namespace Connectomics.Lora.Tests.Training;
 
@@ -9,22 +9,19 @@ internal static class SyntheticTaxonomyReads
 {
     private const string Bases = "ACGT";
 
-    public static (List<SequenceRecord> Train, List<SequenceRecord> Validation) Create(int species, int trainPerSpecies, int validationPerSpecies, int seed)
+    public static (List<LabelledSequence> Train, List<LabelledSequence> Validation) Create(int species, int trainPerSpecies, int validationPerSpecies, int seed)
     {
         var random = new Random(seed);
         var signatures = Enumerable.Range(0, species).Select(_ => RandomBases(random, 72)).ToArray();
-        var train = new List<SequenceRecord>();
-        var validation = new List<SequenceRecord>();
+        var train = new List<LabelledSequence>();
+        var validation = new List<LabelledSequence>();
         for (var s = 0; s < species; s++)
         {
-            var taxonomy = TaxonomyOf(s);
+            var taxonomy = TaxonomyPath.Parse(TaxonomyOf(s));
             for (var i = 0; i < trainPerSpecies + validationPerSpecies; i++)
             {
                 var read = RandomBases(random, random.Next(0, 4) * 6) + Mutate(random, signatures[s], 0.03) + RandomBases(random, random.Next(0, 4) * 6);
-                var record = new SequenceRecord($"s{s}_{i}", read)
-                {
-                    Metadata = new Dictionary<string, object?> { ["description"] = taxonomy },
-                };
+                var record = new LabelledSequence($"s{s}_{i}", read, taxonomy);
                 (i < trainPerSpecies ? train : validation).Add(record);
             }
         }

@@ -1,11 +1,10 @@
 using System.Globalization;
 using Connectomics.Chunks;
-using Connectomics.Lora.Taxonomy;
 using Connectomics.Sequences;
 
 namespace Connectomics.Lora.Training;
 
-/// <summary>Reads the records of a source into memory, and takes each read's taxonomy from a metadata key.</summary>
+/// <summary>Reads the records of a source into memory, and splits reads for validation by a seeded shuffle.</summary>
 internal static class TrainingReads
 {
     private const int ChunkSize = 4096;
@@ -36,36 +35,6 @@ internal static class TrainingReads
         }
 
         return records;
-    }
-
-    /// <summary>Takes each record's taxonomy from a metadata key.</summary>
-    /// <param name="records">The records.</param>
-    /// <param name="labelColumn">The metadata key (FASTA: <c>description</c>; Parquet: the column's name).</param>
-    /// <param name="source">The input's name, for error messages.</param>
-    /// <returns>The records with their taxonomy.</returns>
-    /// <exception cref="TaxonomyFormatException">A record lacks the key or its value is not a taxonomy string; the
-    /// message names the input, the record and the key.</exception>
-    public static List<(SequenceRecord Record, TaxonomyPath Taxonomy)> WithTaxonomy(IEnumerable<SequenceRecord> records, string labelColumn, string source)
-    {
-        var labelled = new List<(SequenceRecord, TaxonomyPath)>();
-        foreach (var record in records)
-        {
-            if (!record.Metadata.TryGetValue(labelColumn, out var value) || value is null)
-            {
-                throw new TaxonomyFormatException(
-                    $"{source}: read '{record.Id}' has no '{labelColumn}' value to take its taxonomy from (keys: {string.Join(", ", record.Metadata.Keys)}).");
-            }
-
-            var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
-            if (!TaxonomyPath.TryParse(text, out var path))
-            {
-                throw new TaxonomyFormatException($"{source}: read '{record.Id}' has '{labelColumn}' = '{text}', which is not a taxonomy string (k;p;c;o;f;g;s).");
-            }
-
-            labelled.Add((record, path));
-        }
-
-        return labelled;
     }
 
     /// <summary>Splits reads into training and validation by a seeded shuffle.</summary>
