@@ -14,6 +14,11 @@ root.SetAction(async (parsed, cancellationToken) =>
         .SetMinimumLevel(parsed.GetValue(options.Verbose) ? LogLevel.Debug : LogLevel.Warning));
     try
     {
+        if (parsed.GetValue(options.Adapter) is not null && parsed.GetValue(options.Weights) is null)
+        {
+            return CommandLineErrors.Report("--adapter needs --weights DIR, the base checkpoint the adapter was trained on.");
+        }
+
         var inputs = Split(parsed.GetValue(options.Input));
         var legacy = parsed.GetValue(options.Fasta) is not null || parsed.GetValue(options.Jsonl) is not null;
         if (legacy && inputs.Count > 0)

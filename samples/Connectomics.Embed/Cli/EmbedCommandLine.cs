@@ -42,6 +42,7 @@ internal sealed class EmbedCommandLine
 
     // Model.
     public Option<DirectoryInfo?> Weights { get; } = new("--weights") { Description = "Hugging Face checkpoint directory (config.json + model.safetensors or sharded safetensors with their index)." };
+    public Option<DirectoryInfo?> Adapter { get; } = new("--adapter") { Description = "A PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors) for the --weights checkpoint, merged into it before embedding." };
     public Option<string> Preset { get; } = new("--preset") { Description = "Preset with random weights when --weights is not given (tiny, v2-50m, 500m-human-ref, ...).", DefaultValueFactory = _ => "tiny" };
     public Option<long> Seed { get; } = new("--seed") { Description = "Seed of the random weights of a preset.", DefaultValueFactory = _ => 0 };
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, cuda, cuda:N, cuda:0,1 or cuda:all.", DefaultValueFactory = _ => "auto" };
@@ -64,7 +65,7 @@ internal sealed class EmbedCommandLine
         Input, Format, IdColumn, SequenceColumn, Keep, KeepCase, Database, Table,
         RunId, Shard, ShardCount, CheckpointEvery, CheckpointRows, Restart, BadRecords, Quarantine, MaxUnknownShare, MetricsPort,
         Fasta, Jsonl, DemoDirectory, DemoReads,
-        Weights, Preset, Seed, Device, BatchTokens, Pooling, Normalize, LongReads, UpperCase, Strict, Precision,
+        Weights, Adapter, Preset, Seed, Device, BatchTokens, Pooling, Normalize, LongReads, UpperCase, Strict, Precision,
         Threads, CpuWorkers, MklDispatch, Verbose,
     };
 }

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Connectomics.Embed.Cli;
 using Connectomics.Gpu.Inference;
+using Connectomics.Gpu.Models;
 using Connectomics.Gpu.Runtime;
+using Connectomics.Lora.Adapters;
 using Microsoft.Extensions.Logging;
 
 namespace Connectomics.Embed.Jobs;
@@ -41,10 +43,21 @@ internal static class EmbedderFactory
                 o.Tokenizer.StrictNucleotides = parsed.GetValue(options.Strict);
             });
         var checkpoint = parsed.GetValue(options.Weights);
-        builder = checkpoint is null ? builder.FromPreset(parsed.GetValue(options.Preset)!, parsed.GetValue(options.Seed)) : builder.FromPretrained(checkpoint.FullName);
-
+        var adapter = parsed.GetValue(options.Adapter);
         var loading = Stopwatch.GetTimestamp();
-        var embedder = builder.Build();
+        NucleotideTransformerEmbedder embedder;
+        if (checkpoint is not null && adapter is not null)
+        {
+            // The embedder copies the merged weights; the model is not needed once it is built.
+            using var merged = LoadMerged(checkpoint.FullName, adapter.FullName);
+            embedder = builder.FromModel(merged).Build();
+        }
+        else
+        {
+            builder = checkpoint is null ? builder.FromPreset(parsed.GetValue(options.Preset)!, parsed.GetValue(options.Seed)) : builder.FromPretrained(checkpoint.FullName);
+            embedder = builder.Build();
+        }
+
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model {embedder.Name}: {embedder.Dimension}-dim, {embedder.Config.NumHiddenLayers} layers, on {string.Join(",", embedder.Devices)}{(embedder.CpuWorkers > 1 ? $" ({embedder.CpuWorkers} CPU workers)" : string.Empty)} (ready in {Stopwatch.GetElapsedTime(loading).TotalSeconds:F1} s)"));
         if (checkpoint is null)
@@ -58,5 +71,26 @@ internal static class EmbedderFactory
         }
 
         return embedder;
+    }
+
+    /// <summary>The base checkpoint with a PEFT LoRA adapter merged into its projections (plain linear layers again),
+    /// so that the embedder runs at the base model's speed and its fingerprint names the adapted weights.</summary>
+    private static NucleotideTransformerModel LoadMerged(string checkpoint, string adapterDirectory)
+    {
+        var model = NucleotideTransformerModel.FromPretrained(checkpoint);
+        try
+        {
+            using var adapter = LoraAdapter.Load(model, adapterDirectory);
+            var modules = adapter.TargetedModules.Count;
+            adapter.MergeAndUnload();
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"adapter {adapterDirectory}: LoRA on {modules} projections, merged into {model.Name}"));
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 }

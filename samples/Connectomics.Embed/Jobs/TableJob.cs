@@ -66,13 +66,19 @@ internal static class TableJob
             .Restart(parsed.GetValue(options.Restart))
             .OnBadRecords(parsed.GetValue(options.BadRecords), new ParquetQuarantine(quarantineDirectory))
             .WithTableMetadata("connectomics.tool", "connectomics-embed")
-            .UseLoggerFactory(loggerFactory)
-            .Build();
+            .UseLoggerFactory(loggerFactory);
+        if (parsed.GetValue(options.Adapter) is { } adapter)
+        {
+            // The fingerprint already tells the merged weights apart; this says which adapter made them.
+            pipeline = pipeline.WithTableMetadata("connectomics.adapter", adapter.FullName);
+        }
+
+        var run = pipeline.Build();
 
         var interactive = !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var display = new ProgressDisplay(console, interactive, TimeProvider.System);
-        var result = await display.FollowAsync($"shard {shard}", () => pipeline.RunAsync(display, cancellationToken));
+        var result = await display.FollowAsync($"shard {shard}", () => run.RunAsync(display, cancellationToken));
 
         var summaryConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         RunSummary.Write(summaryConsole, !Console.IsOutputRedirected && interactive, result, request.Table, request.Database);

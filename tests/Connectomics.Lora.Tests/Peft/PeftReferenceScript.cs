@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Connectomics.Lora.Tests.Peft;
+
+/// <summary>What <c>peft_reference.py embed</c> computed for one read.</summary>
+internal sealed record ReferenceRead(string Id, long[] InputIds, float[] Mean, float[] Cls, float[][] Hidden);
+
+/// <summary>The output of <c>peft_reference.py embed</c>: the modules it wrapped and its embeddings.</summary>
+internal sealed record ReferenceEmbeddings(IReadOnlyList<string> WrappedModules, double Scaling, IReadOnlyList<ReferenceRead> Reads);
+
+/// <summary>
+/// Runs <c>tools/fixtures/peft_reference.py embed</c>, the independent PyTorch reference of PEFT's LoRA, under Debian's
+/// Python as a separate process: it loads an adapter directory the way PEFT reads it and embeds reads with it.
+/// </summary>
+internal static class PeftReferenceScript
+{
+    private const string Python = "/usr/bin/python3";
+
+    public static string Script => Path.Combine(RepositoryRoot.Path, "tools", "fixtures", "peft_reference.py");
+
+    /// <summary>Embeds the reads of <paramref name="fasta"/> with <paramref name="baseDirectory"/> plus the adapter.</summary>
+    public static async Task<ReferenceEmbeddings> EmbedAsync(string baseDirectory, string adapterDirectory, string fasta, string workDirectory)
+    {
+        Assert.True(File.Exists(Python), $"{Python} is missing; the PEFT reference needs Debian's Python with PyTorch: apt-get install python3-torch python3-numpy");
+        var output = Path.Combine(workDirectory, "reference-embeddings.json");
+        var start = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { Script, "embed", "--base", baseDirectory, "--adapter", adapterDirectory, "--fasta", fasta, "--out", output })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"{Script} embed exited with {process.ExitCode}:\n{await stderr}\n{await stdout}");
+
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+        var root = document.RootElement;
+        Assert.Equal("connectomics.lora-embeddings/1", root.GetProperty("schema").GetString());
+        var reads = root.GetProperty("records").EnumerateArray().Select(r => new ReferenceRead(
+            r.GetProperty("id").GetString()!,
+            [.. r.GetProperty("input_ids").EnumerateArray().Select(e => e.GetInt64())],
+            LoraCaseFile.Floats(r.GetProperty("mean")),
+            LoraCaseFile.Floats(r.GetProperty("cls")),
+            [.. r.GetProperty("hidden").EnumerateArray().Select(LoraCaseFile.Floats)])).ToList();
+        return new ReferenceEmbeddings(
+            [.. root.GetProperty("wrapped_modules").EnumerateArray().Select(e => e.GetString()!)],
+            root.GetProperty("scaling").GetDouble(),
+            reads);
+    }
+}
