@@ -43,7 +43,4 @@ internal static class FineTuneDefaults
     /// <summary>The least probability a rank's label needs to be reported; below it the rank and those under it are
     /// left unassigned (species of single-read taxa are often not known well enough).</summary>
     public const double MinConfidence = 0.5;
-
-    /// <summary>The metadata key of a FASTA header's description, where FASTA inputs carry the taxonomy.</summary>
-    public const string FastaTaxonomyKey = "description";
 }

@@ -16,8 +16,10 @@ namespace Connectomics.FineTune.Jobs;
 /// </summary>
 internal static class DemoJob
 {
-    // Sized for two CPU cores: about two minutes in all, most of it fine-tuning.
-    private const int PretrainSteps = 40;
+    // Sized for two CPU cores: a few minutes in all. Pre-training predicts every token over the whole vocabulary,
+    // so its batches are kept small.
+    private const int PretrainSteps = 30;
+    private const int PretrainBatchTokens = 1024;
     private const double PretrainLearningRate = 1e-3;
     private const int TrainEpochs = 7;
     private const double TrainLearningRate = 3e-3;
@@ -54,7 +56,7 @@ internal static class DemoJob
                 Output = baseModel,
                 Preset = "tiny",
                 Steps = PretrainSteps,
-                BatchTokens = BatchTokens,
+                BatchTokens = PretrainBatchTokens,
                 LearningRate = PretrainLearningRate,
                 CheckpointEvery = 20,
                 Seed = Seed,
@@ -112,7 +114,7 @@ internal static class DemoJob
         Console.Out.WriteLine();
         Console.Out.WriteLine($"TensorBoard logs: tensorboard --logdir {directory} (pre-training in base/runs, fine-tuning in run/runs)");
         Console.Out.WriteLine("the same with the commands:");
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  connectomics-finetune pretrain --input {train} --validation {validation} --out {baseModel} --preset tiny --steps {PretrainSteps} --batch-tokens {BatchTokens} --learning-rate {PretrainLearningRate} --seed {Seed}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  connectomics-finetune pretrain --input {train} --validation {validation} --out {baseModel} --preset tiny --steps {PretrainSteps} --batch-tokens {PretrainBatchTokens} --learning-rate {PretrainLearningRate} --seed {Seed}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  connectomics-finetune train --input {train} --validation {validation} --model {baseModel} --out {run} --epochs {TrainEpochs} --batch-tokens {BatchTokens} --learning-rate {TrainLearningRate} --early-stopping 0 --seed {Seed}"));
         Console.Out.WriteLine($"  connectomics-finetune predict --model {baseModel} --adapter {run} --input {test} --out {predictions} --min-confidence 0 --evaluate");
         Console.Out.WriteLine("run the demo again to reuse the finished runs (nothing left to train), or with --restart to start over.");

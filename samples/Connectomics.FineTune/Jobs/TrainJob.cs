@@ -6,7 +6,6 @@ using Connectomics.Gpu.Models;
 using Connectomics.Lora.Adapters;
 using Connectomics.Lora.Taxonomy;
 using Connectomics.Lora.Training;
-using Connectomics.Sequences;
 using Microsoft.Extensions.Logging;
 
 namespace Connectomics.FineTune.Jobs;
@@ -15,9 +14,6 @@ namespace Connectomics.FineTune.Jobs;
 /// and refuses one written with other settings or data.</summary>
 internal static class TrainJob
 {
-    /// <summary>The metadata key the reads carry their taxonomy under when handed to the trainer.</summary>
-    private const string TaxonomyKey = "taxonomy";
-
     public static async Task<TrainOutcome> RunAsync(TrainRequest request, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var train = await ReadLoader.LoadAsync(request.Input, withTaxonomy: true, cancellationToken);
@@ -36,7 +32,7 @@ internal static class TrainJob
             .Rank(request.Rank)
             .Alpha(request.Alpha)
             .Dropout(request.Dropout)
-            .OnTaxonomy(Labelled(train), labelColumn: TaxonomyKey)
+            .OnTaxonomy(Labelled(train))
             .Epochs(request.Epochs)
             .CheckpointTo(request.Output)
             .WithLoggerFactory(loggerFactory)
@@ -83,12 +79,9 @@ internal static class TrainJob
         return new TrainOutcome(result.Steps, kept, chance);
     }
 
-    /// <summary>The reads with their parsed lineage under one key, whatever the input's format named it.</summary>
-    private static IEnumerable<SequenceRecord> Labelled(LoadedReads reads) =>
-        reads.Records.Select((r, i) => new SequenceRecord(r.Id, r.Sequence)
-        {
-            Metadata = new Dictionary<string, object?>(StringComparer.Ordinal) { [TaxonomyKey] = reads.Taxonomy[i].ToTaxonomyString() },
-        });
+    /// <summary>The reads with the lineage parsed from their header or column.</summary>
+    private static IEnumerable<LabelledSequence> Labelled(LoadedReads reads) =>
+        reads.Records.Select((r, i) => new LabelledSequence(r.Id, r.Sequence, reads.Taxonomy[i]));
 
     private static string Describe(IReadOnlyList<TaxonomyPath> lineages)
     {
