@@ -8,6 +8,7 @@ using Connectomics.Gpu.Runtime;
 // storage measurements; `pipeline-side-by-side ...` the embedding job against its encoder, its peak memory and its
 // shards; `checkpointing-memory ...` the activation memory of a training step with gradient checkpointing off and on;
 // `taxonomy-baselines ...` the RDP and nearest-neighbour classifiers on the synthetic taxonomy set;
+// `taxonomy-lora ...` the masked-LM pre-trained, LoRA-tuned encoder on the same split;
 // anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
@@ -54,6 +55,11 @@ if (args.Length > 0 && args[0] == "lance-stream")
 if (args.Length > 0 && args[0] == "taxonomy-baselines")
 {
     return TaxonomyBaselines.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "taxonomy-lora")
+{
+    return await TaxonomyLoraComparison.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "pipeline-side-by-side")
