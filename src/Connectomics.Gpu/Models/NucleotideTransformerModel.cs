@@ -229,6 +229,18 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
         return previous;
     }
 
+    /// <summary>
+    /// Computes a SHA-256 fingerprint of every tensor of the state dict as it is now (names, dtypes, shapes and bytes),
+    /// so that work resumed on a model can be checked to start from the same weights.
+    /// </summary>
+    /// <returns>The fingerprint, 64 lower-case hexadecimal digits.</returns>
+    public string ComputeWeightsFingerprint()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var lines = StateDictDigest.Compute(_model).Select(e => e.ToCanonicalLine());
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines))));
+    }
+
     /// <inheritdoc />
     public void SetTrainingMode(bool training)
     {

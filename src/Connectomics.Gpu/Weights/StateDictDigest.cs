@@ -37,7 +37,8 @@ internal static unsafe class StateDictDigest
                 Sha256);
     }
 
-    /// <summary>Hashes every tensor of <paramref name="module"/>'s state dict. The tensors must be on the CPU.</summary>
+    /// <summary>Hashes every tensor of <paramref name="module"/>'s state dict (a tensor on another device is copied to
+    /// the CPU first).</summary>
     /// <param name="module">The module; it is not changed.</param>
     /// <returns>The entries, in ordinal name order.</returns>
     public static IReadOnlyList<Entry> Compute(torch.nn.Module module)
@@ -55,7 +56,8 @@ internal static unsafe class StateDictDigest
                 var tensor = tensors[i].Value;
                 if (tensor.device_type != DeviceType.CPU)
                 {
-                    throw new InvalidOperationException($"The tensor '{tensors[i].Key}' is on {tensor.device}; weights are hashed on the CPU.");
+                    tensor = tensor.cpu();
+                    copies.Add(tensor);
                 }
 
                 if (!tensor.is_contiguous())

@@ -40,7 +40,8 @@ internal static class RunPreparation
         }
     }
 
-    /// <summary>Starts a fingerprint with the model's identity and the shared settings.</summary>
+    /// <summary>Starts a fingerprint with the model's identity (its configuration and the weights it starts from) and the
+    /// shared settings.</summary>
     /// <param name="model">The model.</param>
     /// <param name="options">The options.</param>
     /// <param name="train">The training data.</param>
@@ -50,6 +51,7 @@ internal static class RunPreparation
     {
         var fingerprint = new RunFingerprint()
             .Add("Model.Config", model.Config.ToHuggingFaceJson().ReplaceLineEndings(string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal))
+            .Add("Model.Weights", model.ComputeWeightsFingerprint())
             .Add("Data.Train", train.Fingerprint)
             .Add("Data.Validation", validation?.Fingerprint);
         options.AddTo(fingerprint);

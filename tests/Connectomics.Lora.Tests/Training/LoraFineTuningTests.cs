@@ -151,6 +151,14 @@ public sealed class LoraFineTuningTests
             Assert.Contains(error.Differences, d => d.StartsWith("LearningRate: checkpoint 0.003, this run 0.001", StringComparison.Ordinal));
             Assert.Contains("LearningRate", error.Message, StringComparison.Ordinal);
         }
+
+        // The same settings on a base with other weights (a re-run pre-training, say) must not resume the old adapter.
+        using (var other = NucleotideTransformerModel.FromConfig(s_config, seed: 12, name: "tiny-test"))
+        {
+            var error = await Assert.ThrowsAsync<CheckpointMismatchException>(
+                () => Builder(other, train, validation, temp.Path).Epochs(1).RunAsync());
+            Assert.Contains(error.Differences, d => d.StartsWith("Model.Weights", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
