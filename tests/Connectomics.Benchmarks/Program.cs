@@ -6,10 +6,16 @@ using Connectomics.Gpu.Runtime;
 // over a long stream of reads, `padding ...` the batcher's padding share, `search-side-by-side ...` exact vector search
 // against the official LanceDB client, `parquet-rss ...`, `lance-write-side-by-side ...` and `lance-stream ...` the
 // storage measurements; `pipeline-side-by-side ...` the embedding job against its encoder, its peak memory and its
-// shards; anything else goes to BenchmarkDotNet.
+// shards; `lora-train-side-by-side ...` the time of a LoRA, full or masked-LM training step for
+// tools/bench/compare_lora_train_with_pytorch.py; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "lora-train-side-by-side")
+{
+    return TrainingStepTiming.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "padding")
