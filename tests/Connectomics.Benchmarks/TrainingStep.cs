@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Connectomics.Gpu.Models;
 using Connectomics.Lora.Adapters;
@@ -86,8 +87,13 @@ internal sealed class TrainingStep : IDisposable
     public long TotalParameters => _model.Module.parameters().Sum(p => p.numel()) + (_head?.parameters().Sum(p => p.numel()) ?? 0);
 
     /// <summary>Runs one step and returns the loss.</summary>
-    public float Run()
+    public float Run() => Run(null);
+
+    /// <summary>Runs one step and returns the loss; <paramref name="phases"/>, when given, receives the milliseconds
+    /// of the forward pass with the loss, the backward pass, and the optimizer step with clearing the gradients.</summary>
+    public float Run(double[]? phases)
     {
+        var started = Stopwatch.GetTimestamp();
         using var scope = torch.NewDisposeScope();
         Tensor loss;
         if (_sampler is not null)
@@ -102,10 +108,20 @@ internal sealed class TrainingStep : IDisposable
             loss = TaxonomyLoss.Compute(_head!.Forward(pooled), _labels, _weights);
         }
 
+        var value = loss.item<float>();
+        var forwardDone = Stopwatch.GetTimestamp();
         loss.backward();
+        var backwardDone = Stopwatch.GetTimestamp();
         _optimizer.Step();
         _optimizer.ZeroGrad();
-        return loss.item<float>();
+        if (phases is not null)
+        {
+            phases[0] = Stopwatch.GetElapsedTime(started, forwardDone).TotalMilliseconds;
+            phases[1] = Stopwatch.GetElapsedTime(forwardDone, backwardDone).TotalMilliseconds;
+            phases[2] = Stopwatch.GetElapsedTime(backwardDone).TotalMilliseconds;
+        }
+
+        return value;
     }
 
     public void Dispose()

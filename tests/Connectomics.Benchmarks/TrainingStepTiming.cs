@@ -9,7 +9,7 @@ namespace Connectomics.Benchmarks;
 /// <c>lora-train-side-by-side --kind lora|full|mlm --config v2-50m --batch 8 [--iters 5] [--warmup 2] [--threads 2]
 /// [--mallopt] [--mkl-dispatch cpu-features|keep]</c>: the TorchSharp half of
 /// tools/bench/compare_lora_train_with_pytorch.py. Times <see cref="TrainingStep"/> and prints one JSON line with the
-/// median step time, in the fields tools/bench/pytorch_lora_train_bench.py prints.
+/// median step time and the medians of its phases (forward with the loss, backward, optimizer), in the fields tools/bench/pytorch_lora_train_bench.py prints.
 /// </summary>
 internal static class TrainingStepTiming
 {
@@ -54,14 +54,17 @@ internal static class TrainingStepTiming
         using var step = new TrainingStep(config, stepKind, batch);
         var times = new List<double>();
         var losses = new List<float>();
+        var phases = new List<double[]>();
         for (var i = 0; i < warmup + iters; i++)
         {
+            var phase = new double[3];
             var started = Stopwatch.GetTimestamp();
-            losses.Add(step.Run());
+            losses.Add(step.Run(phase));
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (i >= warmup)
             {
                 times.Add(ms);
+                phases.Add(phase);
             }
         }
 
@@ -78,6 +81,9 @@ internal static class TrainingStepTiming
             ["mallopt"] = runtime[nameof(TorchRuntimeOptions.TuneNativeHeap)].ChangedProcessState,
             ["median_ms"] = Math.Round(median, 3),
             ["min_ms"] = Math.Round(times.Min(), 3),
+            ["forward_ms"] = Math.Round(MachineLoad.Median(phases.Select(p => p[0]).ToArray()), 3),
+            ["backward_ms"] = Math.Round(MachineLoad.Median(phases.Select(p => p[1]).ToArray()), 3),
+            ["optimizer_ms"] = Math.Round(MachineLoad.Median(phases.Select(p => p[2]).ToArray()), 3),
             ["tokens_per_s"] = Math.Round(batch * TrainingStep.Tokens / (median / 1000), 1),
             ["trainable_parameters"] = step.TrainableParameters,
             ["total_parameters"] = step.TotalParameters,

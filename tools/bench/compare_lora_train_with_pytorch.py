@@ -30,6 +30,8 @@ sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_with_pytorch import BENCH_BINARY, BENCH_PROJECT, ROOT, choose_pytorch_env, run_json  # noqa: E402
 
+PHASES = ("forward_ms", "backward_ms", "optimizer_ms")  # forward with the loss, backward, optimizer step + zero_grad
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -72,7 +74,7 @@ def main() -> None:
     for config in args.config:
         for batch in args.batch:
             for kind in args.kind:
-                py, cs = [], []
+                py, cs, py_phases, cs_phases = [], [], [], []
                 shape = ["--kind", kind, "--config", config, "--batch", str(batch)]
                 for _ in range(args.rounds):
                     cs_result = run_json([str(args.bench_binary), "lora-train-side-by-side", *shape, *common], cs_env)
@@ -84,6 +86,8 @@ def main() -> None:
                                  f"({py_result['trainable_parameters']} against {cs_result['trainable_parameters']})")
                     py.append(py_result["median_ms"])
                     cs.append(cs_result["median_ms"])
+                    py_phases.append([py_result[k] for k in PHASES])
+                    cs_phases.append([cs_result[k] for k in PHASES])
                     mkl = cs_result.get("mkl_dispatch", mkl)
                     loads.append(cs_result["load_average"])
                 p, c = statistics.median(py), statistics.median(cs)
@@ -92,6 +96,10 @@ def main() -> None:
                 print(f"{kind:5s} {config:8s} {batch:5d} {p:11.1f} {c:14.1f} {p / c:6.2f} {tokens / p * 1000:14.0f} "
                       f"{tokens / c * 1000:17.0f}   ({rounds}); trainable {cs_result['trainable_parameters']:,} of "
                       f"{cs_result['total_parameters']:,}", flush=True)
+                phase_text = ", ".join(
+                    f"{name.split('_')[0]} {statistics.median(r[i] for r in py_phases):.1f} | "
+                    f"{statistics.median(r[i] for r in cs_phases):.1f}" for i, name in enumerate(PHASES))
+                print(f"      phases, ms (pytorch | torchsharp): {phase_text}", flush=True)
     print(blas_summary)
     print(f"TorchSharp side: MKL {mkl}; {args.threads} intra-op thread(s) on both sides")
     print(f"load averages (1, 5, 15 min) at the TorchSharp runs: {'; '.join(loads)}")

@@ -147,7 +147,8 @@ def bench(kind: str, name: str, batch: int, iters: int, warmup: int, seed: int, 
     targets = torch.stack([torch.randint(n, (batch,), generator=generator) for n in labels], dim=1)
     weights = RANK_WEIGHTS
 
-    def step() -> float:
+    def step(phases: List[float]) -> float:
+        start = time.perf_counter()
         if kind == "mlm":
             inputs, mlm_labels = mask_tokens(ids, generator, cfg.vocab_size)
             hidden, _ = model.esm(inputs, mask)
@@ -159,19 +160,27 @@ def bench(kind: str, name: str, batch: int, iters: int, warmup: int, seed: int, 
             pooled = ref.mean_pool(hidden, mask)
             logits = head(pooled)
             loss = sum(w * F.cross_entropy(logits[r], targets[:, r], ignore_index=-100) for r, w in enumerate(weights))
+        value = float(loss)
+        forward_done = time.perf_counter()
         loss.backward()
+        backward_done = time.perf_counter()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        return float(loss)
+        phases[:] = [(forward_done - start) * 1000.0, (backward_done - forward_done) * 1000.0,
+                     (time.perf_counter() - backward_done) * 1000.0]
+        return value
 
     times_ms: List[float] = []
     losses: List[float] = []
+    phase_ms: List[List[float]] = []
     for i in range(warmup + iters):
+        phases: List[float] = []
         start = time.perf_counter()
-        losses.append(step())
+        losses.append(step(phases))
         elapsed = (time.perf_counter() - start) * 1000.0
         if i >= warmup:
             times_ms.append(elapsed)
+            phase_ms.append(phases)
     median_ms = statistics.median(times_ms)
     trainable = sum(p.numel() for _, p in named)
     total = (sum(p.numel() for n, p in model.named_parameters() if "contact_head" not in n)
@@ -184,6 +193,9 @@ def bench(kind: str, name: str, batch: int, iters: int, warmup: int, seed: int, 
         "seq_len": SEQ_LEN,
         "median_ms": median_ms,
         "min_ms": min(times_ms),
+        "forward_ms": statistics.median(p[0] for p in phase_ms),
+        "backward_ms": statistics.median(p[1] for p in phase_ms),
+        "optimizer_ms": statistics.median(p[2] for p in phase_ms),
         "tokens_per_s": batch * SEQ_LEN / (median_ms / 1000.0),
         "trainable_parameters": trainable,
         "total_parameters": total,
