@@ -9,10 +9,16 @@ using Connectomics.Gpu.Runtime;
 // shards; `checkpointing-memory ...` the activation memory of a training step with gradient checkpointing off and on;
 // `taxonomy-baselines ...` the RDP and nearest-neighbour classifiers on the synthetic taxonomy set;
 // `taxonomy-lora ...` the masked-LM pre-trained, LoRA-tuned encoder on the same split;
-// anything else goes to BenchmarkDotNet.
+// `lora-train-side-by-side ...` the time of a LoRA, full or masked-LM training step for
+// tools/bench/compare_lora_train_with_pytorch.py; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "lora-train-side-by-side")
+{
+    return TrainingStepTiming.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "padding")
