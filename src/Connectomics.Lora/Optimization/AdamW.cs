@@ -1,5 +1,6 @@
 using System.Globalization;
 using Connectomics.Gpu.Weights;
+using Connectomics.Lora.StateDicts;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -198,7 +199,7 @@ public sealed class AdamW : IDisposable
             tensors[state.Name + SecondMomentSuffix] = state.SecondMoment;
         }
 
-        using var module = new OptimizerStateModule(tensors);
+        using var module = new NamedTensorsModule(tensors);
         var options = new StateDictSaveOptions();
         options.Metadata["content"] = "connectomics.adamw-state/1";
         StateDictSaver.Save(module, path, options);
@@ -233,7 +234,7 @@ public sealed class AdamW : IDisposable
                 loaded[state.Name + SecondMomentSuffix] = ZerosLike(state.SecondMoment);
             }
 
-            using (var module = new OptimizerStateModule(loaded))
+            using (var module = new NamedTensorsModule(loaded))
             {
                 var options = new StateDictLoadOptions { BaseModelPrefix = null, IsOptionalKey = null };
                 options.IgnoredKeyPrefixes.Clear();

@@ -1,5 +1,5 @@
-using Connectomics.Gpu.Runtime;
 using System.Runtime.InteropServices;
+using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;

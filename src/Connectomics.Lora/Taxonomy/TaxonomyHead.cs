@@ -1,5 +1,5 @@
-using Connectomics.Gpu.Runtime;
 using System.Globalization;
+using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Weights;
 using TorchSharp;
 using TorchSharp.Modules;

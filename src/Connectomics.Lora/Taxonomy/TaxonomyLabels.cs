@@ -1,7 +1,7 @@
-using Connectomics.Gpu.Runtime;
 using System.Globalization;
 using System.Text.Json;
 using Connectomics.Durability;
+using Connectomics.Gpu.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using Connectomics.Gpu.Runtime;
 using System.Globalization;
+using Connectomics.Gpu.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Connectomics.Gpu.Weights;
+using Connectomics.Lora.StateDicts;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Connectomics.Lora.Training;
+namespace Connectomics.Lora.StateDicts;
 
 /// <summary>Presents a fixed set of named tensors as a module's state dict, so that the safetensors saver and the
 /// validating loader of <c>Connectomics.Gpu</c> write them and fill them in place by name.</summary>
