@@ -43,9 +43,9 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
         var batch = hidden.shape[0];
         var length = hidden.shape[1];
         var x = hidden.to(Projections.InputType);
-        var q = SplitHeads(Projections["query"].forward(x), batch, length);
-        var k = SplitHeads(Projections["key"].forward(x), batch, length);
-        var v = SplitHeads(Projections["value"].forward(x), batch, length);
+        var q = SplitHeads(Projections.Project("query", x), batch, length);
+        var k = SplitHeads(Projections.Project("key", x), batch, length);
+        var v = SplitHeads(Projections.Project("value", x), batch, length);
 
         Tensor context;
         if (_implementation == AttentionImplementation.Eager)

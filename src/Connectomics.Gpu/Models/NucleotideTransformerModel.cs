@@ -26,6 +26,7 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
     private Dictionary<string, (ProjectionSlots Owner, string Slot)> _slots;
     private string[] _slotNames;
     private bool _disposed;
+    private ScalarType _computeType = ScalarType.Float32;
 
     private NucleotideTransformerModel(EsmEncoderModel model, NucleotideVocabulary vocabulary, string name)
     {
@@ -69,6 +70,32 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _model.Encoder.GradientCheckpointing = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the dtype the projections (every linear layer of the encoder and of the masked-LM head) compute in:
+    /// <see cref="ScalarType.BFloat16"/> (or <see cref="ScalarType.Float16"/>) runs their matrix products in that
+    /// precision on copies of the weights cast for each call, while the weights, the embeddings, LayerNorms, residuals
+    /// and <see cref="Encode"/>'s output stay float32 — autocast's policy for these layers, so an optimizer keeps
+    /// updating float32 weights. A replacement module (<see cref="ReplaceModule"/>) receives its input in this dtype
+    /// and must compute in it (the LoRA layers do).
+    /// </summary>
+    /// <value>The default value is <see cref="ScalarType.Float32"/>.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not Float32, BFloat16 or Float16.</exception>
+    public ScalarType ComputeType
+    {
+        get => _computeType;
+        set
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (value is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Projections compute in Float32, BFloat16 or Float16.");
+            }
+
+            _computeType = value;
+            ApplyComputeType();
         }
     }
 
@@ -182,6 +209,7 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
         head.to(device);
         head.train(_model.training);
         (_slots, _slotNames) = IndexSlots(_model);
+        ApplyComputeType();
     }
 
     /// <summary>Runs the encoder. Gradients are recorded when autograd is enabled and the model's parameters require
@@ -278,6 +306,17 @@ public sealed class NucleotideTransformerModel : ITrainableEncoder
         StateDictSaver.Save(_model, Path.Combine(directory, "model.safetensors"), new StateDictSaveOptions { FloatingPointDType = SafetensorsDType.F32 });
         WriteText(Path.Combine(directory, "config.json"), Config.ToHuggingFaceJson());
         WriteText(Path.Combine(directory, "vocab.txt"), string.Join('\n', Vocabulary.Tokens) + "\n");
+    }
+
+    private void ApplyComputeType()
+    {
+        foreach (var (_, module) in _model.named_modules())
+        {
+            if (module is IHasProjections owner)
+            {
+                owner.Projections.InputType = _computeType;
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Connectomics.Gpu.Models;
@@ -41,12 +42,27 @@ internal sealed class ProjectionSlots
     public nn.Module<Tensor, Tensor> this[string name]
         => _modules.TryGetValue(name, out var module) ? module : throw UnknownSlot(name);
 
-    /// <summary>Runs the projection <paramref name="name"/> on <paramref name="input"/> converted to
-    /// <see cref="InputType"/>.</summary>
+    /// <summary>
+    /// Runs the projection <paramref name="name"/> on <paramref name="input"/> converted to <see cref="InputType"/>. A
+    /// plain <see cref="Linear"/> whose weights are stored in another dtype computes in <see cref="InputType"/> on
+    /// copies of its weights cast for the call (as autocast does), so float32 weights stay the trained ones while the
+    /// matrix products run in bfloat16; a replacement module receives the converted input and computes in its dtype.
+    /// </summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="input">The input.</param>
-    /// <returns>The projection's output, in the projection's dtype.</returns>
-    public Tensor Project(string name, Tensor input) => this[name].forward(input.to(InputType));
+    /// <returns>The projection's output: in <see cref="InputType"/> for a plain projection computed with cast weights,
+    /// else in the projection's dtype.</returns>
+    public Tensor Project(string name, Tensor input)
+    {
+        var module = this[name];
+        var x = input.to(InputType);
+        if (module is Linear linear && linear.weight is { } weight && weight.dtype != InputType)
+        {
+            return nn.functional.linear(x, weight.to(InputType), linear.bias?.to(InputType));
+        }
+
+        return module.forward(x);
+    }
 
     /// <summary>Puts a module into a slot and registers it under the slot's name; the caller owns the module taken
     /// out.</summary>

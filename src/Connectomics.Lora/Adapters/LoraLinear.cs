@@ -120,11 +120,17 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>Computes <c>base(x) + B(A(dropout(x))) · scaling</c>, or <c>base(x)</c> alone when merged.</summary>
     /// <param name="input">The input [..., in].</param>
-    /// <returns>The output [..., out], in the base layer's output dtype.</returns>
+    /// <returns>The output [..., out], in the input's dtype.</returns>
     public override Tensor forward(Tensor input)
     {
         var baseLayer = BaseLayer;
-        var result = baseLayer.forward(input);
+        var weight = baseLayer.weight!;
+
+        // An input in another dtype than the base weights (an encoder computing its projections in bfloat16) is
+        // multiplied by weights cast for the call, as autocast does; the stored weights keep their dtype.
+        var result = weight.dtype == input.dtype
+            ? baseLayer.forward(input)
+            : nn.functional.linear(input, weight.to(input.dtype), baseLayer.bias?.to(input.dtype));
         if (IsMerged)
         {
             return result;

@@ -22,22 +22,22 @@ internal static class RunPreparation
     /// <returns>The tokenizer.</returns>
     public static NucleotideTokenizer Tokenizer(NucleotideTransformerModel model) => new(model.Vocabulary);
 
-    /// <summary>Applies gradient checkpointing; warns when bfloat16 is asked on CPU and refuses it on CUDA.</summary>
+    /// <summary>Applies gradient checkpointing and the precision of the projections: bfloat16 with float32 weights
+    /// (<see cref="NucleotideTransformerModel.ComputeType"/>) when <see cref="TrainingOptions.BFloat16OnCuda"/> is set
+    /// and the model is on CUDA, float32 otherwise (with a warning when the option was asked on CPU).</summary>
     /// <param name="model">The model.</param>
     /// <param name="options">The options.</param>
     /// <param name="logger">The logger.</param>
     public static void ConfigureModel(NucleotideTransformerModel model, TrainingOptions options, ILogger logger)
     {
         model.GradientCheckpointing = options.GradientCheckpointing;
-        if (options.BFloat16OnCuda && model.Device.type != DeviceType.CUDA)
+        var onCuda = model.Device.type == DeviceType.CUDA;
+        if (options.BFloat16OnCuda && !onCuda)
         {
             Log.BFloat16Ignored(logger, model.Device.ToString());
         }
-        else if (options.BFloat16OnCuda)
-        {
-            throw new NotSupportedException(
-                $"{nameof(TrainingOptions.BFloat16OnCuda)}: bfloat16 training on CUDA is not available in this release (TorchSharp offers no autocast); train in float32.");
-        }
+
+        model.ComputeType = options.BFloat16OnCuda && onCuda ? ScalarType.BFloat16 : ScalarType.Float32;
     }
 
     /// <summary>Starts a fingerprint with the model's identity (its configuration and the weights it starts from) and the

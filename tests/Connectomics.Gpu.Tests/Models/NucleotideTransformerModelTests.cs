@@ -126,6 +126,74 @@ public sealed class NucleotideTransformerModelTests
         Assert.Contains("layer.9", unknown.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Projections_computing_in_bfloat16_keep_float32_weights_outputs_and_gradients()
+    {
+        using var model = NucleotideTransformerModel.FromPreset("tiny", seed: 7, withLanguageModelHead: true);
+        using var ids = torch.tensor(new long[] { 3, 10, 11, 12, 13, 14, 1 }).unsqueeze(0);
+        using var mask = torch.tensor(new long[] { 1, 1, 1, 1, 1, 1, 0 }).unsqueeze(0);
+        using var float32 = model.Encode(ids, mask);
+
+        model.ComputeType = ScalarType.BFloat16;
+        const string Name = "esm.encoder.layer.1.attention.self.value";
+        var original = (Linear)model.GetModule(Name);
+        using var recorder = new InputRecorder(original);
+        model.ReplaceModule(Name, recorder);
+        model.SetTrainingMode(true);
+        using var mixed = model.Encode(ids, mask);
+        using var logits = model.PredictTokens(mixed);
+
+        // The projections ran in bfloat16 (a replacement receives bfloat16 input and the output moved by bfloat16's
+        // rounding: ~3 significant digits on LayerNorm-scaled values), while the output, the logits and every
+        // weight stay float32.
+        Assert.Equal(ScalarType.BFloat16, recorder.SeenType);
+        Assert.Equal(ScalarType.Float32, mixed.dtype);
+        Assert.Equal(ScalarType.Float32, logits.dtype);
+        var difference = (mixed - float32).abs().max().item<float>();
+        Assert.InRange(difference, 1e-4f, 0.15f);
+        Assert.All(model.Module.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+
+        using var loss = nn.functional.cross_entropy(logits[0], torch.tensor(new long[] { 100, 101, 102, 103, 104, 105, 106 }));
+        loss.backward();
+        foreach (var (name, parameter) in model.Module.named_parameters())
+        {
+            if (name.Contains("position_embeddings", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Assert.True(parameter.grad is { } grad && grad.dtype == ScalarType.Float32 && grad.abs().sum().item<float>() > 0, $"{name}: no float32 gradient");
+        }
+
+        // Back in float32 the model computes exactly as before.
+        model.ReplaceModule(Name, original);
+        model.SetTrainingMode(false);
+        model.ComputeType = ScalarType.Float32;
+        using var again = model.Encode(ids, mask);
+        Assert.True(float32.allclose(again, rtol: 0, atol: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ComputeType = ScalarType.Float64);
+    }
+
+    private sealed class InputRecorder : nn.Module<Tensor, Tensor>
+    {
+        private readonly Linear inner;
+
+        public InputRecorder(Linear inner)
+            : base(nameof(InputRecorder))
+        {
+            this.inner = inner;
+            RegisterComponents();
+        }
+
+        public ScalarType? SeenType { get; private set; }
+
+        public override Tensor forward(Tensor input)
+        {
+            SeenType = input.dtype;
+            return nn.functional.linear(input, inner.weight!.to(input.dtype), inner.bias?.to(input.dtype));
+        }
+    }
+
     private sealed class ZeroedProjection : nn.Module<Tensor, Tensor>
     {
         private readonly Linear inner;

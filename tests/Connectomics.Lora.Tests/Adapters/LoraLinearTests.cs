@@ -186,4 +186,36 @@ public sealed class LoraLinearTests
 
         return layer;
     }
+
+    [Fact]
+    public void A_bfloat16_input_over_float32_weights_computes_in_bfloat16_and_trains_the_float32_adapter()
+    {
+        using var generator = new Generator(11);
+        var baseLayer = nn.Linear(8, 6);
+        using var lora = new LoraLinear(baseLayer, rank: 4, alpha: 8, generator: generator);
+        using (torch.no_grad())
+        {
+            lora.LoraB.weight!.normal_(generator: generator);
+        }
+
+        using var input = torch.randn(3, 8, generator: generator);
+        using var bf16 = input.to(ScalarType.BFloat16);
+
+        using var output = lora.forward(bf16);
+
+        // By hand: every product in bfloat16 on weights cast for the call, the stored weights untouched.
+        var weight = baseLayer.weight!;
+        using var expected = nn.functional.linear(bf16, weight.to(ScalarType.BFloat16), baseLayer.bias!.to(ScalarType.BFloat16))
+            + (nn.functional.linear(nn.functional.linear(bf16, lora.LoraA.weight!.to(ScalarType.BFloat16)), lora.LoraB.weight!.to(ScalarType.BFloat16)) * 2.0);
+        Assert.Equal(ScalarType.BFloat16, output.dtype);
+        Assert.True(output.allclose(expected, rtol: 0, atol: 0));
+        Assert.Equal(ScalarType.Float32, weight.dtype);
+
+        output.to(ScalarType.Float32).sum().backward();
+        Assert.Equal(ScalarType.Float32, lora.LoraA.weight!.grad!.dtype);
+        Assert.Equal(ScalarType.Float32, lora.LoraB.weight!.grad!.dtype);
+        Assert.Null(weight.grad);
+        using var float32Output = lora.forward(input);
+        Assert.True(output.to(ScalarType.Float32).allclose(float32Output, rtol: 0.05, atol: 0.05));
+    }
 }

@@ -191,6 +191,28 @@ public sealed class LoraFineTuningTests
     }
 
     [Fact]
+    public async Task Bfloat16_asked_for_a_model_on_the_cpu_is_ignored_with_a_warning_and_training_runs_in_float32()
+    {
+        using var temp = new TempDirectory("lora-bf16-cpu");
+        using var model = Model();
+        model.ComputeType = ScalarType.BFloat16;
+        var (train, validation) = Data();
+        using var loggers = new RecordingLoggerFactory();
+
+        var result = await Builder(model, train, validation, temp.Path)
+            .Epochs(1)
+            .Configure(o => o.BFloat16OnCuda = true)
+            .WithLoggerFactory(loggers)
+            .RunAsync();
+        using var adapter = result.Adapter;
+        using var head = result.Head;
+
+        Assert.Contains(loggers.Logger.Warnings, w => w.EventId.Id == 110 && w.Message.Contains("float32", StringComparison.Ordinal));
+        Assert.Equal(ScalarType.Float32, model.ComputeType);
+        Assert.All(adapter.TrainableParameters(), p => Assert.Equal(ScalarType.Float32, p.Parameter.dtype));
+    }
+
+    [Fact]
     public async Task Options_are_validated_up_front_with_every_problem_named()
     {
         using var model = Model();
