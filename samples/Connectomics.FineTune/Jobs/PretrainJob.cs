@@ -39,6 +39,7 @@ internal static class PretrainJob
                 o.CheckpointEverySteps = request.CheckpointEvery;
                 o.Seed = request.Seed;
                 o.GradientCheckpointing = request.GradientCheckpointing;
+                o.BFloat16OnCuda = request.BFloat16;
             });
         if (request.Steps is { } steps)
         {

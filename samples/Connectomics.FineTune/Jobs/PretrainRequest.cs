@@ -33,5 +33,7 @@ internal sealed record PretrainRequest
 
     public bool GradientCheckpointing { get; init; }
 
+    public bool BFloat16 { get; init; }
+
     public string Device { get; init; } = "auto";
 }

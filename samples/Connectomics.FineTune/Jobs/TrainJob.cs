@@ -46,6 +46,7 @@ internal static class TrainJob
                 o.CheckpointEverySteps = request.CheckpointEvery;
                 o.Seed = request.Seed;
                 o.GradientCheckpointing = request.GradientCheckpointing;
+                o.BFloat16OnCuda = request.BFloat16;
                 o.Lora.BaseModelNameOrPath = Path.GetFullPath(request.Model);
             });
         if (validation is not null)

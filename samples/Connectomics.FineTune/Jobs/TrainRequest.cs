@@ -39,5 +39,7 @@ internal sealed record TrainRequest
 
     public bool GradientCheckpointing { get; init; }
 
+    public bool BFloat16 { get; init; }
+
     public string Device { get; init; } = "auto";
 }
