@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_with_pytorch import BENCH_BINARY, BENCH_PROJECT, ROOT, choose_pytorch_env, run_json  # noqa: E402
+from compare_with_pytorch import add_side_by_side_arguments, prepare_sides, run_json  # noqa: E402
 
 PHASES = ("forward_ms", "backward_ms", "optimizer_ms")  # forward with the loss, backward, optimizer step + zero_grad
 
@@ -42,31 +42,9 @@ def main() -> None:
     parser.add_argument("--iters", type=int, default=5, help="timed steps inside each run (default 5)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps inside each run (default 2)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--mkl-dispatch", choices=["keep", "cpu-features"], default=None,
-                        help="CONNECTOMICS_MKL_VENDOR_DISPATCH for the TorchSharp side (default: inherited)")
-    parser.add_argument("--no-build", action="store_true", help="use the existing Release build")
-    parser.add_argument("--python", default="/usr/bin/python3",
-                        help="interpreter whose torch runs the PyTorch side (default: Debian's /usr/bin/python3)")
-    parser.add_argument("--bench-binary", type=Path, default=BENCH_BINARY,
-                        help="the built Connectomics.Benchmarks program (default: the Release build; implies --no-build "
-                             "when given)")
-    parser.add_argument("--openblas-coretype", default=None,
-                        help="OPENBLAS_CORETYPE for the PyTorch side, or auto for unset (default: time the candidates "
-                             "and take the fastest)")
-    parser.add_argument("--allow-slow-blas", action="store_true",
-                        help="measure even when PyTorch would run on a slow BLAS (said beside the results)")
+    add_side_by_side_arguments(parser)
     args = parser.parse_args()
-
-    if subprocess.run([args.python, "-c", "import torch"], capture_output=True).returncode != 0:
-        sys.exit(f"PyTorch is missing for {args.python}: apt-get install python3-torch libopenblas0-openmp")
-    if not args.no_build and args.bench_binary == BENCH_BINARY:
-        subprocess.run(["dotnet", "build", "-c", "Release", str(BENCH_PROJECT), "--nologo", "-v", "q"], cwd=ROOT, check=True)
-
-    common = ["--iters", str(args.iters), "--warmup", str(args.warmup), "--threads", str(args.threads), "--json", "--mallopt"]
-    py_env, blas_summary = choose_pytorch_env(args)
-    cs_env = dict(os.environ)
-    if args.mkl_dispatch is not None:
-        cs_env["CONNECTOMICS_MKL_VENDOR_DISPATCH"] = args.mkl_dispatch
+    common, py_env, blas_summary, cs_env = prepare_sides(args)
 
     print(f"{'kind':5s} {'config':8s} {'batch':>5s} {'pytorch ms':>11s} {'torchsharp ms':>14s} {'ratio':>6s} "
           f"{'pytorch tok/s':>14s} {'torchsharp tok/s':>17s}   (rounds, ms: pytorch | torchsharp)")

@@ -195,17 +195,8 @@ def choose_pytorch_env(args: argparse.Namespace) -> tuple[dict[str, str], str]:
     return with_coretype(env, chosen), summary
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", nargs="+", default=["tiny", "v2-50m"])
-    parser.add_argument("--batch", nargs="+", type=int, default=[8, 32])
-    parser.add_argument("--rounds", type=int, default=3, help="A B alternations per measurement (default 3)")
-    parser.add_argument("--iters", type=int, default=5, help="timed iterations inside each run (default 5)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed iterations inside each run (default 2)")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", nargs="+", type=int, default=[1],
-                        help="batches computed at once on both sides, each on its own thread with threads/workers "
-                             "intra-op threads (default 1)")
+def add_side_by_side_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every side-by-side comparison takes: how each side is built, run and tuned."""
     parser.add_argument("--mkl-dispatch", choices=["keep", "cpu-features"], default=None,
                         help="CONNECTOMICS_MKL_VENDOR_DISPATCH for the TorchSharp side (default: inherited)")
     parser.add_argument("--no-build", action="store_true", help="use the existing Release build")
@@ -219,8 +210,11 @@ def main() -> None:
                              "and take the fastest)")
     parser.add_argument("--allow-slow-blas", action="store_true",
                         help="measure even when PyTorch would run on a slow BLAS (said beside the results)")
-    args = parser.parse_args()
 
+
+def prepare_sides(args: argparse.Namespace):
+    """Checks PyTorch, builds the C# side unless told not to, and returns the arguments both sides share, PyTorch's
+    environment with a summary of its BLAS, and the C# side's environment."""
     if subprocess.run([args.python, "-c", "import torch"], capture_output=True).returncode != 0:
         sys.exit(f"PyTorch is missing for {args.python}: apt-get install python3-torch libopenblas0-openmp")
     if not args.no_build and args.bench_binary == BENCH_BINARY:
@@ -231,6 +225,23 @@ def main() -> None:
     cs_env = dict(os.environ)
     if args.mkl_dispatch is not None:
         cs_env["CONNECTOMICS_MKL_VENDOR_DISPATCH"] = args.mkl_dispatch
+    return common, py_env, blas_summary, cs_env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", nargs="+", default=["tiny", "v2-50m"])
+    parser.add_argument("--batch", nargs="+", type=int, default=[8, 32])
+    parser.add_argument("--rounds", type=int, default=3, help="A B alternations per measurement (default 3)")
+    parser.add_argument("--iters", type=int, default=5, help="timed iterations inside each run (default 5)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed iterations inside each run (default 2)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", nargs="+", type=int, default=[1],
+                        help="batches computed at once on both sides, each on its own thread with threads/workers "
+                             "intra-op threads (default 1)")
+    add_side_by_side_arguments(parser)
+    args = parser.parse_args()
+    common, py_env, blas_summary, cs_env = prepare_sides(args)
 
     print(f"{'config':8s} {'batch':>5s} {'workers':>7s} {'pytorch seq/s':>14s} {'torchsharp seq/s':>17s} {'ratio':>6s}"
           "   (rounds: pytorch | torchsharp)")
