@@ -2,6 +2,7 @@ using System.CommandLine;
 using Connectomics.Gpu.Inference;
 using Connectomics.Gpu.Tokenization;
 using Connectomics.Pipelines;
+using Connectomics.Samples.Inputs;
 
 namespace Connectomics.Embed.Cli;
 

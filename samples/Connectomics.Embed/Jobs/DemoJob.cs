@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Connectomics.Embed.Cli;
 using Connectomics.Embed.Demo;
+using Connectomics.Samples.Inputs;
 using Microsoft.Extensions.Logging;
 
 namespace Connectomics.Embed.Jobs;

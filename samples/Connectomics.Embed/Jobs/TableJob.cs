@@ -4,6 +4,7 @@ using Connectomics.Embed.Cli;
 using Connectomics.Embed.Output;
 using Connectomics.Gpu.Inference;
 using Connectomics.Pipelines;
+using Connectomics.Samples.Inputs;
 using Connectomics.Sequences;
 using Connectomics.Storage.Parquet;
 using Microsoft.Extensions.Logging;
@@ -76,8 +77,7 @@ internal static class TableJob
         var run = pipeline.Build();
 
         var interactive = !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        var display = new ProgressDisplay(console, interactive, TimeProvider.System);
+        var display = ProgressDisplay.ForConsole();
         var result = await display.FollowAsync($"shard {shard}", () => run.RunAsync(display, cancellationToken));
 
         var summaryConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });

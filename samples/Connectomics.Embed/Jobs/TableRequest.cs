@@ -1,4 +1,5 @@
 using Connectomics.Embed.Cli;
+using Connectomics.Samples.Inputs;
 
 namespace Connectomics.Embed.Jobs;
 

@@ -1,108 +1,33 @@
 using System.Globalization;
 using Connectomics.Embed.Cli;
 using Connectomics.Pipelines;
+using Connectomics.Samples.Output;
 using Spectre.Console;
 
 namespace Connectomics.Embed.Output;
 
-/// <summary>
-/// Shows a run's progress on stderr: a live progress bar on a terminal, or a plain line every few seconds and at each
-/// commit when stderr is redirected (a log file, a Slurm output file, a pod's log).
-/// </summary>
-internal sealed class ProgressDisplay : IProgress<PipelineProgress>
+/// <summary>The progress of an embedding run: records read, rows committed, the rate; each commit is a milestone.</summary>
+internal sealed class ProgressDisplay : ConsoleProgressDisplay<PipelineProgress>
 {
-    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
-
-    private readonly IAnsiConsole _console;
-    private readonly bool _interactive;
-    private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
-    private PipelineProgress? _latest;
     private ulong? _lastPrintedVersion;
-    private DateTimeOffset _lastPrinted;
 
-    public ProgressDisplay(IAnsiConsole console, bool interactive, TimeProvider time)
+    private ProgressDisplay(IAnsiConsole console, bool interactive, TimeProvider time)
+        : base(console, interactive, time)
     {
-        _console = console;
-        _interactive = interactive;
-        _time = time;
-        _lastPrinted = time.GetUtcNow();
     }
 
-    public void Report(PipelineProgress value)
-    {
-        lock (_gate)
-        {
-            _latest = value;
-            if (_interactive)
-            {
-                return;
-            }
+    /// <summary>Gets a display for this process: interactive when stderr is a terminal.</summary>
+    /// <returns>The display.</returns>
+    public static ProgressDisplay ForConsole() => new(StderrConsole(), StderrIsInteractive, TimeProvider.System);
 
-            var now = _time.GetUtcNow();
-            if (value.StoreVersion != _lastPrintedVersion || now - _lastPrinted >= PlainInterval)
-            {
-                _lastPrintedVersion = value.StoreVersion;
-                _lastPrinted = now;
-                Console.Error.WriteLine(Line(value));
-            }
-        }
+    protected override bool IsMilestone(PipelineProgress value)
+    {
+        var committed = value.StoreVersion != _lastPrintedVersion;
+        _lastPrintedVersion = value.StoreVersion;
+        return committed;
     }
 
-    /// <summary>Runs <paramref name="work"/> while the progress bar (on a terminal) follows the reports.</summary>
-    public async Task<T> FollowAsync<T>(string title, Func<Task<T>> work)
-    {
-        if (!_interactive)
-        {
-            return await work();
-        }
-
-        T result = default!;
-        await _console.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(Markup.Escape(title), maxValue: 1);
-                var running = work();
-                while (!running.IsCompleted)
-                {
-                    Update(task);
-                    await Task.WhenAny(running, Task.Delay(250));
-                }
-
-                Update(task);
-                result = await running;
-                task.StopTask();
-            });
-        return result;
-    }
-
-    private void Update(ProgressTask task)
-    {
-        PipelineProgress? snapshot;
-        lock (_gate)
-        {
-            snapshot = _latest;
-        }
-
-        if (snapshot is null)
-        {
-            return;
-        }
-
-        if (snapshot.RecordsTotal is > 0 and var total)
-        {
-            task.MaxValue = total;
-        }
-
-        task.Value = Math.Min(task.MaxValue, snapshot.RecordsDone);
-        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{snapshot.RecordsDone:N0} records, {snapshot.RowsCommitted:N0} committed, {snapshot.RecordsPerSecond:F0}/s"));
-    }
-
-    private static string Line(PipelineProgress p)
+    protected override string PlainLine(PipelineProgress p, bool milestone)
     {
         var total = p.RecordsTotal is { } t ? string.Create(CultureInfo.InvariantCulture, $"/{t}") : string.Empty;
         var eta = p.EstimatedRemaining is { } remaining ? $", about {DurationText.Format(remaining)} left" : string.Empty;
@@ -110,5 +35,17 @@ internal sealed class ProgressDisplay : IProgress<PipelineProgress>
         var queues = string.Join(' ', p.QueueDepths.Select(q => string.Create(CultureInfo.InvariantCulture, $"{q.Key}={q.Value}")));
         return string.Create(CultureInfo.InvariantCulture,
             $"progress: shard {p.Shard}: {p.RecordsDone}{total} records, {p.RowsCommitted} rows committed{version}, {p.RecordsRejected} rejected, {p.RecordsPerSecond:F1} records/s{eta}; queues {queues}");
+    }
+
+    protected override void Show(ProgressTask task, PipelineProgress value)
+    {
+        if (value.RecordsTotal is > 0 and var total)
+        {
+            task.MaxValue = total;
+        }
+
+        task.Value = Math.Min(task.MaxValue, value.RecordsDone);
+        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{value.RecordsDone:N0} records, {value.RowsCommitted:N0} committed, {value.RecordsPerSecond:F0}/s"));
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Connectomics.FineTune.Inputs;
+using Connectomics.Samples.Inputs;
 
 namespace Connectomics.FineTune.Cli;
 

@@ -1,4 +1,5 @@
 using Connectomics.Lora.Taxonomy;
+using Connectomics.Samples.Inputs;
 using Connectomics.Sequences;
 
 namespace Connectomics.FineTune.Inputs;

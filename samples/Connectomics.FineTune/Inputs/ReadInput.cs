@@ -1,3 +1,5 @@
+using Connectomics.Samples.Inputs;
+
 namespace Connectomics.FineTune.Inputs;
 
 /// <summary>Where a command's reads come from: files, directories or globs of one format, and for Parquet the

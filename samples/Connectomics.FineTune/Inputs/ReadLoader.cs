@@ -1,6 +1,7 @@
 using System.Globalization;
 using Connectomics.Chunks;
 using Connectomics.Lora.Taxonomy;
+using Connectomics.Samples.Inputs;
 using Connectomics.Sequences;
 using Connectomics.Storage.Fasta;
 using Connectomics.Storage.Parquet;

@@ -1,114 +1,44 @@
 using System.Globalization;
 using Connectomics.Lora.Training;
+using Connectomics.Samples.Output;
 using Spectre.Console;
 
 namespace Connectomics.FineTune.Output;
 
-/// <summary>
-/// Shows a training run's progress on stderr: a live progress bar on a terminal, or, when stderr is redirected (a log
-/// file, a batch job's output), a plain line every few seconds and after every validation.
-/// </summary>
-internal sealed class TrainingProgressDisplay : IProgress<TrainingProgress>
+/// <summary>The progress of a training run: step, epoch, loss, learning rate, throughput; each validation (and the last
+/// step) is a milestone.</summary>
+internal sealed class TrainingProgressDisplay : ConsoleProgressDisplay<TrainingProgress>
 {
-    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
-
-    private readonly bool _interactive;
-    private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
-    private TrainingProgress? _latest;
     private IReadOnlyDictionary<string, double>? _lastValidation;
-    private DateTimeOffset _lastPrinted;
 
-    public TrainingProgressDisplay(bool interactive, TimeProvider time)
+    private TrainingProgressDisplay(IAnsiConsole console, bool interactive, TimeProvider time)
+        : base(console, interactive, time)
     {
-        _interactive = interactive;
-        _time = time;
-        _lastPrinted = time.GetUtcNow();
     }
 
     /// <summary>Gets a display for this process: interactive when stderr is a terminal.</summary>
     /// <returns>The display.</returns>
-    public static TrainingProgressDisplay ForConsole() =>
-        new(!Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive, TimeProvider.System);
+    public static TrainingProgressDisplay ForConsole() => new(StderrConsole(), StderrIsInteractive, TimeProvider.System);
 
-    public void Report(TrainingProgress value)
+    protected override bool IsMilestone(TrainingProgress value)
     {
-        lock (_gate)
+        var validated = value.Validation is not null && !ReferenceEquals(value.Validation, _lastValidation);
+        if (validated)
         {
-            _latest = value;
-            if (_interactive)
-            {
-                return;
-            }
-
-            var now = _time.GetUtcNow();
-            var validated = value.Validation is not null && !ReferenceEquals(value.Validation, _lastValidation);
-            if (validated || now - _lastPrinted >= PlainInterval || value.Step == value.TotalSteps)
-            {
-                _lastValidation = value.Validation;
-                _lastPrinted = now;
-                Console.Error.WriteLine("progress: " + Line(value) + (validated ? "; " + ValidationLine(value.Validation!) : string.Empty));
-            }
+            _lastValidation = value.Validation;
         }
+
+        return validated || value.Step == value.TotalSteps;
     }
 
-    /// <summary>Runs <paramref name="work"/> while the progress bar (on a terminal) follows the reports.</summary>
-    /// <typeparam name="T">The result type.</typeparam>
-    /// <param name="title">The bar's title.</param>
-    /// <param name="work">The run.</param>
-    /// <returns>The run's result.</returns>
-    public async Task<T> FollowAsync<T>(string title, Func<Task<T>> work)
+    protected override string PlainLine(TrainingProgress value, bool milestone) =>
+        "progress: " + Line(value) + (milestone && value.Validation is { } validation && ReferenceEquals(validation, _lastValidation) ? "; " + ValidationLine(validation) : string.Empty);
+
+    protected override void Show(ProgressTask task, TrainingProgress value)
     {
-        if (!_interactive)
-        {
-            return await work();
-        }
-
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        T result = default!;
-        await console.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(Markup.Escape(title), maxValue: 1);
-                var running = work();
-                while (!running.IsCompleted)
-                {
-                    Update(task);
-                    await Task.WhenAny(running, Task.Delay(250));
-                }
-
-                Update(task);
-                try
-                {
-                    result = await running;
-                }
-                finally
-                {
-                    task.StopTask();
-                }
-            });
-        return result;
-    }
-
-    private void Update(ProgressTask task)
-    {
-        TrainingProgress? snapshot;
-        lock (_gate)
-        {
-            snapshot = _latest;
-        }
-
-        if (snapshot is null)
-        {
-            return;
-        }
-
-        task.MaxValue = Math.Max(1, snapshot.TotalSteps);
-        task.Value = Math.Min(task.MaxValue, snapshot.Step);
-        task.Description = Markup.Escape(Line(snapshot));
+        task.MaxValue = Math.Max(1, value.TotalSteps);
+        task.Value = Math.Min(task.MaxValue, value.Step);
+        task.Description = Markup.Escape(Line(value));
     }
 
     private static string Line(TrainingProgress p) => string.Create(CultureInfo.InvariantCulture,

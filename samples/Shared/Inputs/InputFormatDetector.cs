@@ -1,11 +1,12 @@
 using System.IO.Compression;
 using Connectomics.Storage.Parquet;
 
-namespace Connectomics.FineTune.Inputs;
+namespace Connectomics.Samples.Inputs;
 
 /// <summary>
 /// Tells the format of an input from its first file's first bytes: <c>PAR1</c> is Parquet, <c>&gt;</c> FASTA and
-/// <c>@</c> FASTQ, looking through gzip (magic bytes <c>1f 8b</c>) whatever the file is called.
+/// <c>@</c> FASTQ, looking through gzip (magic bytes <c>1f 8b</c>) whatever the file is called. A directory is Parquet
+/// when it holds <c>*.parquet</c> files, else its first file decides. Files and globs resolve alike for every format.
 /// </summary>
 internal static class InputFormatDetector
 {
