@@ -54,18 +54,13 @@ internal sealed class PrecomputedScaleArray : IChunkedArray
         }
 
         var storedKey = gzipped ? key + GzipSuffix : key;
-        if (gzipped)
-        {
-            stored = Gunzip(stored, storedKey);
-        }
-
         var extent = _grid.ChunkBox(index).Size;
         byte[] cut;
         if (_isJpeg)
         {
             try
             {
-                cut = JpegChunkDecoder.Decode(stored, extent.Volume, _grid.Channels);
+                cut = JpegChunkDecoder.Decode(gzipped ? Gunzip(stored, storedKey) : stored, extent.Volume, _grid.Channels);
             }
             catch (InvalidDataException exception)
             {
@@ -75,15 +70,11 @@ internal sealed class PrecomputedScaleArray : IChunkedArray
         else
         {
             var expected = _grid.CutByteCount(extent);
-            if (stored.LongLength != expected)
+            cut = gzipped ? GunzipRaw(stored, storedKey, expected, extent) : stored;
+            if (cut.LongLength != expected)
             {
-                throw new VolumeDataException(
-                    Info.Location,
-                    storedKey,
-                    $"a raw chunk of {extent.X} × {extent.Y} × {extent.Z} voxels × {_grid.Channels} channel(s) × {_grid.ElementSize} bytes is {expected} bytes, but {stored.LongLength} are stored.");
+                throw WrongSize(storedKey, extent, expected, $"the file holds {cut.LongLength}");
             }
-
-            cut = stored;
         }
 
         return _grid.IsWhole(extent) ? cut : _grid.Pad(cut, extent);
@@ -108,13 +99,40 @@ internal sealed class PrecomputedScaleArray : IChunkedArray
         return (null, false);
     }
 
+    private VolumeDataException WrongSize(string storedKey, Geometry.Index3 extent, long expected, string found) =>
+        new(Info.Location, storedKey, $"a raw chunk of {extent.X} × {extent.Y} × {extent.Z} voxels × {_grid.Channels} channel(s) × {_grid.ElementSize} bytes is {expected} bytes, but {found}.");
+
+    /// <summary>Decompresses a raw <c>.gz</c> chunk file straight into an array of the size the chunk must have.</summary>
+    private byte[] GunzipRaw(byte[] stored, string storedKey, long expected, Geometry.Index3 extent)
+    {
+        try
+        {
+            using var input = new MemoryStream(stored, writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            var decoded = new byte[expected];
+            var read = gzip.ReadAtLeast(decoded, decoded.Length, throwOnEndOfStream: false);
+            if (read < decoded.Length)
+            {
+                throw WrongSize(storedKey, extent, expected, $"the gzip file decompresses to {read}");
+            }
+
+            Span<byte> probe = stackalloc byte[1];
+            return gzip.Read(probe) == 0 ? decoded : throw WrongSize(storedKey, extent, expected, "the gzip file decompresses to more");
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new VolumeDataException(Info.Location, storedKey, $"the gzip file does not decompress: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>Decompresses a <c>.gz</c> chunk file of unknown decoded size (a JPEG image).</summary>
     private byte[] Gunzip(byte[] stored, string storedKey)
     {
         try
         {
             using var input = new MemoryStream(stored, writable: false);
             using var gzip = new GZipStream(input, CompressionMode.Decompress);
-            using var output = new MemoryStream((int)Math.Min(Info.ChunkByteCount, Array.MaxLength));
+            using var output = new MemoryStream(stored.Length * 2);
             gzip.CopyTo(output);
             return output.ToArray();
         }

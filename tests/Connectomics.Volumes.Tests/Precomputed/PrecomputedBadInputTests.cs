@@ -98,6 +98,30 @@ public sealed class PrecomputedBadInputTests
     }
 
     [Theory]
+    [InlineData(15, "decompresses to 15")]
+    [InlineData(17, "decompresses to more")]
+    public async Task A_gz_raw_chunk_that_decompresses_to_the_wrong_byte_count_is_corrupt_data(int length, string found)
+    {
+        var store = await StoreWithInfoAsync(Info());
+        using (var buffer = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(new byte[length]);
+            }
+
+            await store.PutAsync("s0/8-10_8-9_0-8.gz", buffer.ToArray());
+        }
+
+        var array = (await PrecomputedVolume.OpenAsync(store)).OpenScale(0);
+
+        var exception = await Assert.ThrowsAsync<VolumeDataException>(async () => await array.ReadChunkAsync(new long[] { 0, 1, 1 }));
+
+        Assert.Equal("s0/8-10_8-9_0-8.gz", exception.ChunkKey);
+        Assert.Contains(found, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{not json", "not valid JSON")]
     [InlineData("[1, 2]", "not a JSON object")]
     [InlineData("""{"type": "image", "num_channels": 1, "scales": []}""", "'data_type'")]
