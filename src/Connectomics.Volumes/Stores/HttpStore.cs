@@ -201,7 +201,7 @@ public sealed class HttpStore : IKeyValueStore
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (status == HttpStatusCode.PartialContent)
             {
-                CheckContentRange(url, request.Headers.Range!, response.Content.Headers.ContentRange, body.LongLength);
+                CheckContentRange(url, request.Headers.Range, response.Content.Headers.ContentRange, body.LongLength);
             }
 
             return (status, Decode(url, response.Content.Headers.ContentEncoding, body, status == HttpStatusCode.PartialContent));
@@ -220,8 +220,13 @@ public sealed class HttpStore : IKeyValueStore
         }
     }
 
-    private static void CheckContentRange(string url, RangeHeaderValue requested, ContentRangeHeaderValue? answered, long bodyLength)
+    private static void CheckContentRange(string url, RangeHeaderValue? requested, ContentRangeHeaderValue? answered, long bodyLength)
     {
+        if (requested is null)
+        {
+            throw new InvalidDataException($"{url}: a 206 answer to a request for the whole value.");
+        }
+
         var wanted = requested.Ranges.First();
         if (answered is null || !answered.HasRange)
         {
