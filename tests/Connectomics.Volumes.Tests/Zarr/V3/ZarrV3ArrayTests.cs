@@ -99,7 +99,7 @@ public sealed class ZarrV3ArrayTests
             Enumerable.Range(0, 8).Select(i => BinaryPrimitives.ReadUInt64LittleEndian(index.AsSpan(8 * i))).ToArray());
         if (checksum)
         {
-            Assert.Equal(Codecs.Crc32C.Compute(index.AsSpan(0, 64)), BinaryPrimitives.ReadUInt32LittleEndian(index.AsSpan(64)));
+            Assert.Equal(Volumes.Codecs.Crc32C.Compute(index.AsSpan(0, 64)), BinaryPrimitives.ReadUInt32LittleEndian(index.AsSpan(64)));
         }
 
         Assert.Equal(U16(1, 2), await array.ReadChunkAsync(new long[] { 0 }));

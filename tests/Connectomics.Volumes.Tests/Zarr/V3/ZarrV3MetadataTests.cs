@@ -141,7 +141,7 @@ public sealed class ZarrV3MetadataTests
         var chunk = new byte[] { 0x12, 0x34, 0x00, 0x07 };
         var withCrc = new byte[8];
         chunk.CopyTo(withCrc, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(withCrc.AsSpan(4), Codecs.Crc32C.Compute(chunk));
+        BinaryPrimitives.WriteUInt32LittleEndian(withCrc.AsSpan(4), Volumes.Codecs.Crc32C.Compute(chunk));
         await store.PutAsync("a/1", withCrc);
 
         var array = await ZarrV3Array.OpenAsync(store, "a");
