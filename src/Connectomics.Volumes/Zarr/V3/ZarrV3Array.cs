@@ -30,6 +30,8 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
     private readonly ShardIndexCache? _indexes;
     private readonly int[] _chunksPerShard;
     private readonly int _innerChunkCount;
+    private readonly long[] _chunkGrid;
+    private readonly long[] _unitGrid;
 
     private ZarrV3Array(IKeyValueStore store, string path, ZarrV3ArrayMetadata metadata)
     {
@@ -40,6 +42,8 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
         var chunkShape = sharding?.InnerChunkShape ?? metadata.GridChunkShape;
         _chunksPerShard = [.. metadata.GridChunkShape.Select((extent, axis) => extent / chunkShape[axis])];
         _innerChunkCount = _chunksPerShard.Aggregate(1, (product, count) => checked(product * count));
+        _chunkGrid = GridShape(metadata.Shape, chunkShape);
+        _unitGrid = GridShape(metadata.Shape, metadata.GridChunkShape);
         if (sharding is not null)
         {
             _indexes = new ShardIndexCache(ShardIndexCacheCapacity);
@@ -123,7 +127,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
     /// <inheritdoc/>
     public string ChunkKey(ReadOnlySpan<long> chunkIndex)
     {
-        CheckIndex(chunkIndex, Info.ChunkGridShape, nameof(chunkIndex));
+        CheckIndex(chunkIndex, _chunkGrid, nameof(chunkIndex));
         if (_metadata.Codecs.Sharding is null)
         {
             return StoreKeyOf(chunkIndex);
@@ -143,14 +147,14 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
     /// <inheritdoc/>
     public async ValueTask<byte[]?> ReadChunkAsync(ReadOnlyMemory<long> chunkIndex, CancellationToken cancellationToken = default)
     {
-        CheckIndex(chunkIndex.Span, Info.ChunkGridShape, nameof(chunkIndex));
+        CheckIndex(chunkIndex.Span, _chunkGrid, nameof(chunkIndex));
         var sharding = _metadata.Codecs.Sharding;
         var elementSize = _metadata.DataType.ByteSize();
         if (sharding is null)
         {
             var key = StoreKeyOf(chunkIndex.Span);
             var encoded = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            return encoded is null ? null : DecodeChunk(_metadata.Codecs, encoded, _metadata.GridChunkShape, elementSize, key);
+            return encoded is null ? null : DecodeChunk(_metadata.Codecs, encoded, _metadata.GridChunkShape, elementSize, chunkIndex);
         }
 
         var rank = chunkIndex.Length;
@@ -170,30 +174,28 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
             return null;
         }
 
-        var chunkName = ChunkKey(chunkIndex.Span);
         var bytes = await _store.GetRangeAsync(shardKey, ByteRange.FromOffset(entry.Offset, entry.Length), cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
             // The shard went away after its index was read: it is being rewritten or removed.
             _indexes.Remove(shardKey);
-            throw new IOException($"{Info.Location}, chunk {chunkName}: the shard disappeared while it was being read.");
+            throw new IOException($"{Info.Location}, chunk {ChunkKey(chunkIndex.Span)}: the shard disappeared while it was being read.");
         }
 
         if (bytes.Length != entry.Length)
         {
             _indexes.Remove(shardKey);
-            throw new VolumeDataException(Info.Location, chunkName, $"the shard is truncated: the index places the inner chunk at bytes {entry.Offset}..{entry.Offset + entry.Length}, but only {bytes.Length} of them exist");
+            throw new VolumeDataException(Info.Location, ChunkKey(chunkIndex.Span), $"the shard is truncated: the index places the inner chunk at bytes {entry.Offset}..{entry.Offset + entry.Length}, but only {bytes.Length} of them exist");
         }
 
-        return DecodeChunk(sharding.InnerCodecs, bytes, sharding.InnerChunkShape, elementSize, chunkName);
+        return DecodeChunk(sharding.InnerCodecs, bytes, sharding.InnerChunkShape, elementSize, chunkIndex);
     }
 
     /// <inheritdoc/>
     public async ValueTask WriteUnitAsync(ReadOnlyMemory<long> unitIndex, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var unitShape = _metadata.GridChunkShape;
-        var gridShape = GridShape(_metadata.Shape, unitShape);
-        CheckIndex(unitIndex.Span, gridShape, nameof(unitIndex));
+        CheckIndex(unitIndex.Span, _unitGrid, nameof(unitIndex));
         var elementSize = _metadata.DataType.ByteSize();
         var expected = ZarrV3CodecChain.ByteCount(unitShape, elementSize);
         if (data.Length != expected)
@@ -320,11 +322,11 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
     private static long[] GridShape(long[] shape, int[] unitShape) =>
         [.. shape.Select((extent, axis) => (extent + unitShape[axis] - 1) / unitShape[axis])];
 
-    private static void CheckIndex(ReadOnlySpan<long> index, IReadOnlyList<long> gridShape, string parameter)
+    private static void CheckIndex(ReadOnlySpan<long> index, long[] gridShape, string parameter)
     {
         if (index.Length != gridShape.Count)
         {
-            throw new ArgumentOutOfRangeException(parameter, $"The index has {index.Length} coordinates; the array has {gridShape.Count} axes.");
+            throw new ArgumentOutOfRangeException(parameter, $"The index has {index.Length} coordinates; the array has {gridShape.Length} axes.");
         }
 
         for (var axis = 0; axis < index.Length; axis++)
@@ -336,7 +338,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
         }
     }
 
-    private byte[] DecodeChunk(ZarrV3CodecChain chain, byte[] encoded, int[] chunkShape, int elementSize, string chunkName)
+    private byte[] DecodeChunk(ZarrV3CodecChain chain, byte[] encoded, int[] chunkShape, int elementSize, ReadOnlyMemory<long> chunkIndex)
     {
         try
         {
@@ -344,7 +346,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
         }
         catch (InvalidDataException e)
         {
-            throw new VolumeDataException(Info.Location, chunkName, e.Message, e);
+            throw new VolumeDataException(Info.Location, ChunkKey(chunkIndex.Span), e.Message, e);
         }
     }
 
