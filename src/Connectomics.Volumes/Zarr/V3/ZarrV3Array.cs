@@ -324,7 +324,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
 
     private static void CheckIndex(ReadOnlySpan<long> index, long[] gridShape, string parameter)
     {
-        if (index.Length != gridShape.Count)
+        if (index.Length != gridShape.Length)
         {
             throw new ArgumentOutOfRangeException(parameter, $"The index has {index.Length} coordinates; the array has {gridShape.Length} axes.");
         }
