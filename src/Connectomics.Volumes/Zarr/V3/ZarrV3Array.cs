@@ -52,7 +52,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
         Info = new ChunkedArrayInfo
         {
             Format = VolumeFormat.ZarrV3,
-            Location = DescribeLocation(store, path),
+            Location = NodeLocation.Of(store, path),
             Shape = metadata.Shape,
             ChunkShape = chunkShape,
             ShardShape = sharding is null ? null : metadata.GridChunkShape,
@@ -86,7 +86,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(path);
         var key = StoreKey.Join(path, "zarr.json");
-        var file = DescribeLocation(store, key);
+        var file = NodeLocation.Of(store, key);
         var bytes = await store.GetAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new VolumeFormatException(file, "not found: no Zarr v3 array here (zarr.json is missing)");
         var document = ZarrV3MetadataReader.ParseDocument(bytes, file, "array");
@@ -107,7 +107,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var key = StoreKey.Join(path, "zarr.json");
-        var file = DescribeLocation(store, key);
+        var file = NodeLocation.Of(store, key);
         var json = BuildMetadata(options);
         var bytes = Encoding.UTF8.GetBytes(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         ZarrV3ArrayMetadata metadata;
@@ -222,12 +222,6 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
 
     /// <inheritdoc/>
     public override string ToString() => $"{Info.Location} (Zarr v3, {Info.DataType}, [{string.Join(", ", Info.Shape)}], {Info.CodecSummary})";
-
-    internal static string DescribeLocation(IKeyValueStore store, string key)
-    {
-        var root = store.Location.TrimEnd('/');
-        return key.Length == 0 ? root : $"{root}/{key}";
-    }
 
     private static JsonObject BuildMetadata(ZarrV3ArrayOptions options)
     {

@@ -39,7 +39,7 @@ public sealed class ZarrV3Group
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(path);
         var key = StoreKey.Join(path, "zarr.json");
-        var file = ZarrV3Array.DescribeLocation(store, key);
+        var file = NodeLocation.Of(store, key);
         var bytes = await store.GetAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new VolumeFormatException(file, "not found: no Zarr v3 group here (zarr.json is missing)");
         var document = ZarrV3MetadataReader.ParseDocument(bytes, file, "group");
@@ -49,7 +49,7 @@ public sealed class ZarrV3Group
             JsonObject o => (JsonObject)o.DeepClone(),
             _ => throw new VolumeFormatException(file, "field 'attributes' is not an object"),
         };
-        return new ZarrV3Group(ZarrV3Array.DescribeLocation(store, StoreKey.Join(path)), StoreKey.Join(path), attributes);
+        return new ZarrV3Group(NodeLocation.Of(store, StoreKey.Join(path)), StoreKey.Join(path), attributes);
     }
 
     /// <summary>Creates a group: writes its <c>zarr.json</c>, replacing any there.</summary>
@@ -71,6 +71,6 @@ public sealed class ZarrV3Group
         };
         var bytes = Encoding.UTF8.GetBytes(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         await store.PutAsync(StoreKey.Join(path, "zarr.json"), bytes, cancellationToken).ConfigureAwait(false);
-        return new ZarrV3Group(ZarrV3Array.DescribeLocation(store, StoreKey.Join(path)), StoreKey.Join(path), copy);
+        return new ZarrV3Group(NodeLocation.Of(store, StoreKey.Join(path)), StoreKey.Join(path), copy);
     }
 }
