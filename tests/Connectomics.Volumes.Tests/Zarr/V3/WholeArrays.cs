@@ -1,10 +1,9 @@
 using Connectomics.Volumes.Arrays;
 using Connectomics.Volumes.Data;
-using Connectomics.Volumes.Stores;
 
 namespace Connectomics.Volumes.Tests.Zarr.V3;
 
-/// <summary>Reads and writes whole arrays through the chunk contracts, and moves stores to and from folders.</summary>
+/// <summary>Reads and writes whole arrays through the chunk contracts.</summary>
 internal static class WholeArrays
 {
     /// <summary>Reads every chunk and assembles the array, C order; a missing chunk is the fill value.</summary>
@@ -73,27 +72,6 @@ internal static class WholeArrays
                 yield break;
             }
         }
-    }
-
-    public static async Task SaveAsync(IKeyValueStore store, string directory)
-    {
-        await foreach (var key in store.ListAsync(string.Empty))
-        {
-            var path = Path.Combine(directory, key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllBytesAsync(path, (await store.GetAsync(key))!);
-        }
-    }
-
-    public static async Task<MemoryStore> LoadAsync(string directory)
-    {
-        var store = new MemoryStore(directory);
-        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
-        {
-            await store.PutAsync(Path.GetRelativePath(directory, file).Replace('\\', '/'), await File.ReadAllBytesAsync(file));
-        }
-
-        return store;
     }
 
     /// <summary>Copies between a box (a chunk or unit of <paramref name="boxShape"/>) and the array, clipped to the array.</summary>
