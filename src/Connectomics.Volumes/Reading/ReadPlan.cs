@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Connectomics.Volumes.Geometry;
 
@@ -87,30 +88,33 @@ internal sealed class ReadPlan
     /// <param name="stored">Whether the chunk is stored (else its places take <paramref name="fill"/>).</param>
     /// <param name="fill">The fill value.</param>
     /// <param name="destination">The output, C order over channels and the box.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Copy<T>(ReadOnlySpan<long> chunkIndex, ReadOnlySpan<byte> chunk, bool stored, T fill, Span<T> destination)
         where T : unmanaged
     {
         var lead = _geometry.HasChannelAxis ? 1 : 0;
         var chunkShape = _geometry.ChunkShape;
         Span<long> origin = stackalloc long[3];
-        var runs = new List<AxisRun>[3];
+        var runs = new AxisRun[3][];
         for (var axis = 0; axis < 3; axis++)
         {
             origin[axis] = chunkIndex[lead + axis] * chunkShape[axis];
             var highest = Math.Min(origin[axis] + chunkShape[axis], _geometry.Shape[axis]) - 1;
-            runs[axis] = [];
+            var kept = new List<AxisRun>(_axes[axis].Runs.Count);
             foreach (var run in _axes[axis].Runs)
             {
                 if (run.TryClip(origin[axis], highest, out var clipped))
                 {
-                    runs[axis].Add(clipped);
+                    kept.Add(clipped);
                 }
             }
 
-            if (runs[axis].Count == 0)
+            if (kept.Count == 0)
             {
                 return;
             }
+
+            runs[axis] = [.. kept];
         }
 
         var source = MemoryMarshal.Cast<byte, T>(chunk);
@@ -142,7 +146,8 @@ internal sealed class ReadPlan
         }
     }
 
-    private static void CopyRow<T>(List<AxisRun> xRuns, long originX, ReadOnlySpan<T> source, long inRow, bool stored, T fill, Span<T> destination, long outRow)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyRow<T>(AxisRun[] xRuns, long originX, ReadOnlySpan<T> source, long inRow, bool stored, T fill, Span<T> destination, long outRow)
         where T : unmanaged
     {
         foreach (var run in xRuns)
