@@ -270,16 +270,10 @@ public sealed class VolumeArray
         for (var attempt = 1; ; attempt++)
         {
             var started = _timeProvider.GetTimestamp();
+            byte[]? chunk;
             try
             {
-                var chunk = await Array.ReadChunkAsync(index, cancellationToken).ConfigureAwait(false);
-                _metrics.ChunkRead(chunk is not null, chunk?.LongLength ?? 0, _timeProvider.GetElapsedTime(started));
-                if (chunk is not null && chunk.LongLength != Info.ChunkByteCount)
-                {
-                    throw Corrupt(index, $"it decoded to {chunk.LongLength} bytes, not the {Info.ChunkByteCount} of a chunk [{string.Join(", ", Info.ChunkShape)}] of {Info.DataType}.", null);
-                }
-
-                return chunk;
+                chunk = await Array.ReadChunkAsync(index, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidDataException invalid)
             {
@@ -304,7 +298,16 @@ public sealed class VolumeArray
                 _metrics.Retried(failure.GetType().Name);
                 ReadingLog.ChunkReadRetried(_logger, Info.Location, key, reason, attempt + 1, attempts, delay.TotalMilliseconds);
                 await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            _metrics.ChunkRead(chunk is not null, chunk?.LongLength ?? 0, _timeProvider.GetElapsedTime(started));
+            if (chunk is not null && chunk.LongLength != Info.ChunkByteCount)
+            {
+                throw Corrupt(index, $"it decoded to {chunk.LongLength} bytes, not the {Info.ChunkByteCount} of a chunk [{string.Join(", ", Info.ChunkShape)}] of {Info.DataType}.", null);
+            }
+
+            return chunk;
         }
     }
 
