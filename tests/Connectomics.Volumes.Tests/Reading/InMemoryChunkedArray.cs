@@ -16,8 +16,7 @@ internal sealed class InMemoryChunkedArray : IChunkedArray
 
     private readonly byte[] _data;
     private readonly ConcurrentDictionary<string, byte[]> _chunks = new();
-    private readonly Random? _failures;
-    private readonly Lock _failureGate = new();
+    private readonly int _seed;
     private int _inFlight;
     private int _maxInFlight;
     private int _injectedFailures;
@@ -42,11 +41,8 @@ internal sealed class InMemoryChunkedArray : IChunkedArray
             FillValue = fillValue ?? new byte[elementSize],
             CodecSummary = "none",
         };
-        if (failureRate > 0)
-        {
-            FailureRate = failureRate;
-            _failures = new Random(seed);
-        }
+        FailureRate = failureRate;
+        _seed = seed;
     }
 
     public ChunkedArrayInfo Info { get; }
@@ -101,7 +97,7 @@ internal sealed class InMemoryChunkedArray : IChunkedArray
         }
 
         Interlocked.Increment(ref _reads);
-        ReadsByKey.AddOrUpdate(key, 1, (_, n) => n + 1);
+        var attempt = ReadsByKey.AddOrUpdate(key, 1, (_, n) => n + 1);
         var now = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _maxInFlight, now);
         try
@@ -118,15 +114,12 @@ internal sealed class InMemoryChunkedArray : IChunkedArray
                 throw fail();
             }
 
-            if (_failures is not null)
+            if (FailureRate > 0)
             {
-                bool failNow;
-                lock (_failureGate)
-                {
-                    failNow = _failures.NextDouble() < FailureRate;
-                }
-
-                if (failNow)
+                // Which reads fail depends on the seed, the chunk and how often it was read, not on the order in
+                // which concurrent reads arrive, so a run is reproducible.
+                var draw = new Random(StableHash($"{_seed}/{key}/{attempt}")).NextDouble();
+                if (draw < FailureRate)
                 {
                     Interlocked.Increment(ref _injectedFailures);
                     throw new IOException($"Injected transient failure reading {key}.");
@@ -242,6 +235,17 @@ internal sealed class InMemoryChunkedArray : IChunkedArray
                 visit((int)(n * elementSize), arrayOffset * elementSize);
             }
         }
+    }
+
+    private static int StableHash(string text)
+    {
+        var hash = 17;
+        foreach (var c in text)
+        {
+            hash = (hash * 31) + c;
+        }
+
+        return hash;
     }
 
     private static void InterlockedMax(ref int target, int value)

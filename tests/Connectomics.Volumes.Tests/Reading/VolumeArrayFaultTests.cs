@@ -36,19 +36,19 @@ public sealed class VolumeArrayFaultTests
     public async Task Retries_wait_on_the_time_provider_with_growing_back_off()
     {
         var array = VolumeTestData.Array(new byte[8], [2, 2, 2], [2, 2, 2], VoxelType.UInt8);
-        var failures = 0;
-        array.AlwaysFail = () => Interlocked.Increment(ref failures) <= 2 ? new TimeoutException("slow store") : throw new InvalidOperationException("unreachable");
-        var time = new FakeTimeProvider();
+        array.AlwaysFail = () => new TimeoutException("slow store");
+        var time = new CountingTimeProvider();
         var options = new VolumeReadOptions { Retries = 3, RetryBaseDelay = TimeSpan.FromSeconds(10), RetryMaxDelay = TimeSpan.FromSeconds(100) };
         var volume = new VolumeArray(array, new ChunkCache(0), options, time);
 
         var read = volume.ReadAsync<byte>(Box3.FromShape((2, 2, 2))).AsTask();
-        await WaitForReads(array, 1);
+        await time.WaitForTimers(1);
         time.Advance(TimeSpan.FromSeconds(4.9)); // the first wait is 5 to 10 s
         await Task.Delay(20);
         Assert.Equal(1, array.Reads);
         time.Advance(TimeSpan.FromSeconds(5.2));
-        await WaitForReads(array, 2);
+        await time.WaitForTimers(2);
+        Assert.Equal(2, array.Reads);
         time.Advance(TimeSpan.FromSeconds(9.9)); // the second is 10 to 20 s
         await Task.Delay(20);
         Assert.Equal(2, array.Reads);
@@ -185,5 +185,29 @@ public sealed class VolumeArrayFaultTests
 
         await Task.Delay(20); // let the failed read reach its back-off wait
         Assert.Equal(reads, array.Reads);
+    }
+
+    /// <summary>A fake clock that counts the timers made on it, so a test knows when a back-off wait has begun.</summary>
+    private sealed class CountingTimeProvider : FakeTimeProvider
+    {
+        private int _timers;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _timers);
+            return timer;
+        }
+
+        public async Task WaitForTimers(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Volatile.Read(ref _timers) < count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(2);
+            }
+
+            Assert.Equal(count, Volatile.Read(ref _timers));
+        }
     }
 }
