@@ -11,6 +11,10 @@ namespace Connectomics.Gpu.Models.UNet;
 /// exact. One decoder head. An optional 1×1×1 projection (<c>projection.weight</c>/<c>.bias</c>, no activation) maps
 /// the features to <see cref="OutputChannels"/> dims.
 /// </summary>
+/// <remarks>
+/// Record equality compares the lists by reference; compare two configurations by <see cref="ToJson"/>, which writes
+/// every field with the defaults filled in.
+/// </remarks>
 public sealed record UNet3dConfig
 {
     /// <summary>The value of <c>model_type</c> in <c>config.json</c>.</summary>
