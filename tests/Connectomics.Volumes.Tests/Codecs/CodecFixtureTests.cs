@@ -57,7 +57,7 @@ public sealed class CodecFixtureTests
         Assert.Equal(0x04, Flags("blosc-zstd-bitshuffle-t4-leftover-not-eight") & 0x04);
         Assert.Equal(0x00, Flags("blosc-lz4-noise-raw-streams") & 0x12); // split streams, compressed frame
         Assert.Equal(2 << 5, Flags("blosc-snappy-shuffle-t4") & 0xE0);
-        Assert.Equal(0, Flags("blosc-blosclz-noshuffle-t1-far") >> 5);
+        Assert.Equal(0, Flags("blosc-blosclz-noshuffle-t1-far") >> 5); // its stream holds a far match (distance 12000)
         var zstdFrame = File.ReadAllBytes(Path.Combine(Folder, "zstd-no-content-size.enc"));
         Assert.Equal(0, zstdFrame[4] & 0xC0);
     }
