@@ -10,7 +10,14 @@ using Connectomics.Gpu.Runtime;
 // `taxonomy-baselines ...` the RDP and nearest-neighbour classifiers on the synthetic taxonomy set;
 // `taxonomy-lora ...` the masked-LM pre-trained, LoRA-tuned encoder on the same split;
 // `lora-train-side-by-side ...` the time of a LoRA, full or masked-LM training step for
-// tools/bench/compare_lora_train_with_pytorch.py; anything else goes to BenchmarkDotNet.
+// tools/bench/compare_lora_train_with_pytorch.py; `codec-side-by-side ...` the volume codecs' decode speed for
+// tools/bench/compare_codecs_with_numcodecs.py; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "codec-side-by-side")
+{
+    // Volume codecs against numcodecs (tools/bench/compare_codecs_with_numcodecs.py); no libtorch needed.
+    return Connectomics.Benchmarks.Volumes.CodecSideBySide.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "side-by-side")
 {
     return ForwardTiming.Run(args[1..]);

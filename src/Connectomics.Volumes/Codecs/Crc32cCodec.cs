@@ -46,7 +46,7 @@ public sealed class Crc32cCodec : IBytesCodec
     /// <inheritdoc/>
     public byte[] Encode(ReadOnlySpan<byte> decoded, int elementSize)
     {
-        var encoded = new byte[decoded.Length + ChecksumLength];
+        var encoded = GC.AllocateUninitializedArray<byte>(decoded.Length + ChecksumLength);
         decoded.CopyTo(encoded);
         BinaryPrimitives.WriteUInt32LittleEndian(encoded.AsSpan(decoded.Length), Crc32C.Compute(decoded));
         return encoded;

@@ -25,7 +25,7 @@ internal static class DecodedStreamReader
 
     private static byte[] ReadExact(Stream stream, int expectedLength, string codecName)
     {
-        var result = new byte[expectedLength];
+        var result = GC.AllocateUninitializedArray<byte>(expectedLength);
         var filled = 0;
         while (filled < expectedLength)
         {

@@ -46,7 +46,7 @@ public sealed class Lz4Codec : IBytesCodec
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"lz4: the size prefix says {declared} bytes, {(decodedLength >= 0 ? decodedLength.ToString(CultureInfo.InvariantCulture) : "a non-negative size")} was expected."));
         }
 
-        var result = new byte[declared];
+        var result = GC.AllocateUninitializedArray<byte>(declared);
         var block = encoded[SizePrefixLength..];
         var written = declared == 0 && block.Length <= 1 ? 0 : LZ4Codec.Decode(block, result);
         if (written != declared)

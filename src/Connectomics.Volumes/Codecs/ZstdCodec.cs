@@ -105,7 +105,7 @@ public sealed class ZstdCodec : IBytesCodec
             decodedLength = (int)contentSize;
         }
 
-        var result = new byte[decodedLength];
+        var result = GC.AllocateUninitializedArray<byte>(decodedLength);
         var written = DecodeInto(encoded, result, codecName);
         if (written != decodedLength)
         {
