@@ -1,0 +1,128 @@
+using System.Globalization;
+
+namespace Connectomics.Volumes.Codecs;
+
+/// <summary>
+/// A managed Blosc 1 codec: Zarr v2's <c>blosc</c> compressor and Zarr v3's <c>blosc</c> codec. Decoding reads every frame
+/// C-Blosc 1.x writes, whatever this instance was built with: the compressor (BloscLZ, LZ4, LZ4HC, Snappy, zlib,
+/// zstd) and the shuffle come from the frame's header, never from the settings. Encoding writes LZ4, LZ4HC, zlib or
+/// zstd frames that C-Blosc reads.
+/// </summary>
+/// <remarks>Stateless and thread-safe. Large frames decode their blocks in parallel.</remarks>
+public sealed class BloscCodec : IBytesCodec
+{
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="compressor">The compressor used when encoding.</param>
+    /// <param name="level">The compression level, 0 (stored) to 9.</param>
+    /// <param name="shuffle">The filter applied to each block before compressing.</param>
+    /// <param name="blockSize">The block size in bytes, or 0 to choose it as C-Blosc does for the level and codec.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public BloscCodec(BloscCompressor compressor = BloscCompressor.Lz4, int level = 5, BloscShuffle shuffle = BloscShuffle.Byte, int blockSize = 0)
+    {
+        if (!Enum.IsDefined(compressor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(compressor), compressor, "Unknown Blosc compressor.");
+        }
+
+        if (!Enum.IsDefined(shuffle))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shuffle), shuffle, "Unknown Blosc shuffle.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(level);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
+        ArgumentOutOfRangeException.ThrowIfNegative(blockSize);
+        Compressor = compressor;
+        Level = level;
+        Shuffle = shuffle;
+        BlockSize = blockSize;
+    }
+
+    /// <summary>Gets the compressor used when encoding.</summary>
+    public BloscCompressor Compressor { get; }
+
+    /// <summary>Gets the compression level used when encoding.</summary>
+    public int Level { get; }
+
+    /// <summary>Gets the filter used when encoding.</summary>
+    public BloscShuffle Shuffle { get; }
+
+    /// <summary>Gets the block size used when encoding (0: chosen as C-Blosc does).</summary>
+    public int BlockSize { get; }
+
+    /// <summary>Gets whether this instance can encode (BloscLZ and Snappy are decode only).</summary>
+    public bool CanEncode => Compressor is not (BloscCompressor.BloscLz or BloscCompressor.Snappy);
+
+    /// <inheritdoc/>
+    public string Name => "blosc";
+
+    /// <inheritdoc/>
+    public string Description
+    {
+        get
+        {
+            var shuffle = Shuffle switch
+            {
+                BloscShuffle.None => "noshuffle",
+                BloscShuffle.Byte => "shuffle",
+                _ => "bitshuffle",
+            };
+            var blocks = BlockSize > 0 ? string.Create(CultureInfo.InvariantCulture, $", blocksize {BlockSize}") : string.Empty;
+            return string.Create(CultureInfo.InvariantCulture, $"blosc({CompressorName(Compressor)}, level {Level}, {shuffle}{blocks})");
+        }
+    }
+
+    /// <summary>Gets the name numcodecs and Zarr v3 give a compressor (<c>blosclz</c>, <c>lz4</c>, <c>lz4hc</c>,
+    /// <c>snappy</c>, <c>zlib</c>, <c>zstd</c>).</summary>
+    /// <param name="compressor">The compressor.</param>
+    /// <returns>Its <c>cname</c>.</returns>
+    public static string CompressorName(BloscCompressor compressor) => compressor switch
+    {
+        BloscCompressor.BloscLz => "blosclz",
+        BloscCompressor.Lz4 => "lz4",
+        BloscCompressor.Lz4Hc => "lz4hc",
+        BloscCompressor.Snappy => "snappy",
+        BloscCompressor.Zlib => "zlib",
+        BloscCompressor.Zstd => "zstd",
+        _ => throw new ArgumentOutOfRangeException(nameof(compressor), compressor, null),
+    };
+
+    /// <summary>Parses a <c>cname</c> as numcodecs and Zarr v3 spell it.</summary>
+    /// <param name="name">The name, e.g. <c>lz4</c>.</param>
+    /// <param name="compressor">The compressor, when the name is known.</param>
+    /// <returns>Whether the name is known.</returns>
+    public static bool TryParseCompressorName(string? name, out BloscCompressor compressor)
+    {
+        foreach (var candidate in Enum.GetValues<BloscCompressor>())
+        {
+            if (string.Equals(CompressorName(candidate), name, StringComparison.Ordinal))
+            {
+                compressor = candidate;
+                return true;
+            }
+        }
+
+        compressor = default;
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public byte[] Decode(ReadOnlySpan<byte> encoded, int decodedLength) => BloscDecoder.Decode(encoded, decodedLength);
+
+    /// <inheritdoc/>
+    public byte[] Encode(ReadOnlySpan<byte> decoded, int elementSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(elementSize, 1);
+        if (!CanEncode)
+        {
+            throw new NotSupportedException($"blosc: encoding with {CompressorName(Compressor)} is not supported; it is decoded only (encode with lz4, lz4hc, zlib or zstd).");
+        }
+
+        if (decoded.Length > int.MaxValue - BloscHeader.Length)
+        {
+            throw new ArgumentException($"blosc: {decoded.Length} bytes exceed the largest Blosc 1 buffer.", nameof(decoded));
+        }
+
+        return BloscEncoder.Encode(decoded, elementSize, Compressor, Level, Shuffle, BlockSize);
+    }
+}
