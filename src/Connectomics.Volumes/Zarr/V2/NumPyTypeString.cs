@@ -19,19 +19,13 @@ internal static class NumPyTypeString
     /// <exception cref="VolumeFormatException">Not a type string.</exception>
     public static (VoxelType Type, ByteOrder Order) Parse(string text, string location)
     {
-        if (text.Length < 3 || text[0] is not ('<' or '>' or '|' or '='))
+        if (text.Length < 2 || text[0] is not ('<' or '>' or '|' or '='))
         {
             throw new VolumeFormatException(location, $"dtype \"{text}\" is not a NumPy type string such as \"<u2\" or \"|u1\".");
         }
 
         var kind = text[1];
-        if (!int.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size))
-        {
-            throw kind is 'M' or 'm'
-                ? new VolumeFeatureNotSupportedException(location, $"dtype \"{text}\"", "datetime and timedelta arrays are not volumes.")
-                : new VolumeFormatException(location, $"dtype \"{text}\" is not a NumPy type string such as \"<u2\" or \"|u1\".");
-        }
-
+        _ = int.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size);
         VoxelType? type = (kind, size) switch
         {
             ('b', 1) => VoxelType.Bool,
@@ -57,7 +51,7 @@ internal static class NumPyTypeString
                 'S' or 'U' or 'a' => "strings",
                 'O' => "Python objects",
                 'V' => "raw bytes",
-                'b' or 'i' or 'u' or 'f' => $"{size}-byte elements of kind '{kind}'",
+                'b' or 'i' or 'u' or 'f' when size > 0 => $"{size}-byte elements of kind '{kind}'",
                 _ => null,
             };
             throw what is null

@@ -94,7 +94,7 @@ internal sealed class ZarrV2ArrayMetadata
         if (dtype.ValueKind != JsonValueKind.String)
         {
             throw dtype.ValueKind == JsonValueKind.Array
-                ? new VolumeFeatureNotSupportedException(location, $"structured dtype {dtype.GetRawText()}", "arrays of records are not volumes.")
+                ? new VolumeFeatureNotSupportedException(location, "structured dtype", $"{dtype.GetRawText()}: arrays of records are not volumes.")
                 : new VolumeFormatException(location, $"dtype {dtype.GetRawText()} is not a NumPy type string.");
         }
 
