@@ -16,6 +16,7 @@ public sealed class PublicApiTests
         "Connectomics.Storage",
         "Connectomics.Lora",
         "Connectomics.Pipelines",
+        "Connectomics.Volumes",
     };
 
     [Theory]

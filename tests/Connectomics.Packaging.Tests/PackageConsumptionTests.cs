@@ -10,7 +10,7 @@ namespace Connectomics.Packaging.Tests;
 /// </summary>
 public sealed class PackageConsumptionTests : IDisposable
 {
-    private static readonly string[] Packages = ["Connectomics.Abstractions", "Connectomics.Gpu", "Connectomics.Storage", "Connectomics.Lora", "Connectomics.Pipelines"];
+    private static readonly string[] Packages = ["Connectomics.Abstractions", "Connectomics.Gpu", "Connectomics.Storage", "Connectomics.Lora", "Connectomics.Pipelines", "Connectomics.Volumes"];
 
     private readonly string _work = Directory.CreateTempSubdirectory("connectomics-pack-").FullName;
     private readonly string _version = $"0.3.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";

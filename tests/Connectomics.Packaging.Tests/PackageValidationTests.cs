@@ -25,7 +25,7 @@ public sealed class PackageValidationTests : IDisposable
         var projects = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.csproj", SearchOption.AllDirectories)
             .Select(Path.GetFileNameWithoutExtension)
             .ToList();
-        Assert.Equal(["Connectomics.Abstractions", "Connectomics.Gpu", "Connectomics.Lora", "Connectomics.Pipelines", "Connectomics.Storage"], projects.Order(StringComparer.Ordinal));
+        Assert.Equal(["Connectomics.Abstractions", "Connectomics.Gpu", "Connectomics.Lora", "Connectomics.Pipelines", "Connectomics.Storage", "Connectomics.Volumes"], projects.Order(StringComparer.Ordinal));
         foreach (var project in projects)
         {
             var package = Assert.Single(Directory.GetFiles(baseline, $"{project}.*.nupkg"));
