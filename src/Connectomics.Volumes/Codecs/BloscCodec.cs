@@ -61,12 +61,7 @@ public sealed class BloscCodec : IBytesCodec
     {
         get
         {
-            var shuffle = Shuffle switch
-            {
-                BloscShuffle.None => "noshuffle",
-                BloscShuffle.Byte => "shuffle",
-                _ => "bitshuffle",
-            };
+            var shuffle = ShuffleName(Shuffle);
             var blocks = BlockSize > 0 ? string.Create(CultureInfo.InvariantCulture, $", blocksize {BlockSize}") : string.Empty;
             return string.Create(CultureInfo.InvariantCulture, $"blosc({CompressorName(Compressor)}, level {Level}, {shuffle}{blocks})");
         }
@@ -84,7 +79,7 @@ public sealed class BloscCodec : IBytesCodec
         BloscCompressor.Snappy => "snappy",
         BloscCompressor.Zlib => "zlib",
         BloscCompressor.Zstd => "zstd",
-        _ => throw new ArgumentOutOfRangeException(nameof(compressor), compressor, null),
+        _ => throw new ArgumentOutOfRangeException(nameof(compressor), compressor, "Not a Blosc compressor."),
     };
 
     /// <summary>Parses a <c>cname</c> as numcodecs and Zarr v3 spell it.</summary>
@@ -93,17 +88,48 @@ public sealed class BloscCodec : IBytesCodec
     /// <returns>Whether the name is known.</returns>
     public static bool TryParseCompressorName(string? name, out BloscCompressor compressor)
     {
-        foreach (var candidate in Enum.GetValues<BloscCompressor>())
+        BloscCompressor? parsed = name switch
         {
-            if (string.Equals(CompressorName(candidate), name, StringComparison.Ordinal))
-            {
-                compressor = candidate;
-                return true;
-            }
-        }
+            "blosclz" => BloscCompressor.BloscLz,
+            "lz4" => BloscCompressor.Lz4,
+            "lz4hc" => BloscCompressor.Lz4Hc,
+            "snappy" => BloscCompressor.Snappy,
+            "zlib" => BloscCompressor.Zlib,
+            "zstd" => BloscCompressor.Zstd,
+            _ => null,
+        };
+        compressor = parsed.GetValueOrDefault();
+        return parsed.HasValue;
+    }
 
-        compressor = default;
-        return false;
+    /// <summary>Gets the name Zarr v3 and the codec's description give a shuffle (<c>noshuffle</c>, <c>shuffle</c>,
+    /// <c>bitshuffle</c>).</summary>
+    /// <param name="shuffle">The shuffle.</param>
+    /// <returns>Its name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="shuffle"/> is not a Blosc shuffle.</exception>
+    internal static string ShuffleName(BloscShuffle shuffle) => shuffle switch
+    {
+        BloscShuffle.None => "noshuffle",
+        BloscShuffle.Byte => "shuffle",
+        BloscShuffle.Bit => "bitshuffle",
+        _ => throw new ArgumentOutOfRangeException(nameof(shuffle), shuffle, "Not a Blosc shuffle."),
+    };
+
+    /// <summary>Parses a shuffle's name as Zarr v3 spells it.</summary>
+    /// <param name="name">The name, e.g. <c>bitshuffle</c>.</param>
+    /// <param name="shuffle">The shuffle, when the name is known.</param>
+    /// <returns>Whether the name is known.</returns>
+    internal static bool TryParseShuffleName(string? name, out BloscShuffle shuffle)
+    {
+        BloscShuffle? parsed = name switch
+        {
+            "noshuffle" => BloscShuffle.None,
+            "shuffle" => BloscShuffle.Byte,
+            "bitshuffle" => BloscShuffle.Bit,
+            _ => null,
+        };
+        shuffle = parsed.GetValueOrDefault();
+        return parsed.HasValue;
     }
 
     /// <inheritdoc/>

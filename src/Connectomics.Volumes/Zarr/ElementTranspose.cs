@@ -59,6 +59,21 @@ internal static class ElementTranspose
         return permutation;
     }
 
+    /// <summary>Gets the permutation that undoes <paramref name="permutation"/>: permuting by one and then the other
+    /// leaves the axes as they were.</summary>
+    /// <param name="permutation">For each destination axis, the source axis it is.</param>
+    /// <returns>The inverse permutation.</returns>
+    public static int[] Inverse(ReadOnlySpan<int> permutation)
+    {
+        var inverse = new int[permutation.Length];
+        for (var axis = 0; axis < permutation.Length; axis++)
+        {
+            inverse[permutation[axis]] = axis;
+        }
+
+        return inverse;
+    }
+
     private static void Permute<T>(ReadOnlySpan<T> source, Span<T> destination, ReadOnlySpan<int> sourceShape, ReadOnlySpan<int> permutation)
         where T : unmanaged
     {

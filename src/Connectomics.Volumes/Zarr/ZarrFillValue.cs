@@ -52,22 +52,18 @@ internal static class ZarrFillValue
                 var text = value.GetString()!;
                 if (allowBitPatterns && text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (text.Length != 2 + (2 * bytes.Length) || !ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var bits))
+                    if (!TryParseBitPattern(text, bytes))
                     {
                         throw new VolumeFormatException(location, $"fill_value \"{text}\" is not a bit pattern of {bytes.Length * 8} bits ({2 * bytes.Length} hex digits after 0x) for {type}.");
                     }
 
-                    WriteInteger(bytes, bits);
                     return bytes;
                 }
 
-                number = text switch
+                if (!TryParseNonFinite(text, out number))
                 {
-                    "NaN" => double.NaN,
-                    "Infinity" => double.PositiveInfinity,
-                    "-Infinity" => double.NegativeInfinity,
-                    _ => throw Invalid(location, value, type),
-                };
+                    throw Invalid(location, value, type);
+                }
             }
             else
             {
@@ -239,6 +235,69 @@ internal static class ZarrFillValue
         }
     }
 
+    /// <summary>Parses the JSON string Zarr metadata writes for a floating-point value JSON numbers cannot hold.</summary>
+    /// <param name="text">The string: <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c>.</param>
+    /// <param name="value">The value it stands for.</param>
+    /// <returns><see langword="true"/> when <paramref name="text"/> is one of the three.</returns>
+    public static bool TryParseNonFinite(string text, out double value)
+    {
+        switch (text)
+        {
+            case "NaN":
+                value = double.NaN;
+                return true;
+            case "Infinity":
+                value = double.PositiveInfinity;
+                return true;
+            case "-Infinity":
+                value = double.NegativeInfinity;
+                return true;
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    /// <summary>Parses a Zarr v3 hex bit pattern (<c>"0x7fc00000"</c>, most significant digit first) into one element.</summary>
+    /// <param name="text">The string: <c>0x</c> then two hex digits per byte of the element.</param>
+    /// <param name="element">Receives the element, little-endian; 2, 4 or 8 bytes.</param>
+    /// <returns><see langword="true"/> when <paramref name="text"/> is such a pattern for an element of that size.</returns>
+    public static bool TryParseBitPattern(string text, Span<byte> element)
+    {
+        if (!text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            || text.Length != 2 + (2 * element.Length)
+            || !ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var bits))
+        {
+            return false;
+        }
+
+        WriteInteger(element, bits);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a number as one floating-point element; NaN is written as the quiet NaN with the sign bit clear, as NumPy
+    /// and other Zarr writers store it (.NET's NaN has it set).
+    /// </summary>
+    /// <param name="element">Receives the element, little-endian.</param>
+    /// <param name="type"><see cref="VoxelType.Float16"/>, <see cref="VoxelType.Float32"/> or <see cref="VoxelType.Float64"/>.</param>
+    /// <param name="value">The number, rounded to <paramref name="type"/>.</param>
+    public static void WriteFloat(Span<byte> element, VoxelType type, double value)
+    {
+        switch (type)
+        {
+            case VoxelType.Float16:
+                BinaryPrimitives.WriteHalfLittleEndian(element, double.IsNaN(value) ? BitConverter.UInt16BitsToHalf(0x7e00) : (Half)value);
+                break;
+            case VoxelType.Float32:
+                BinaryPrimitives.WriteSingleLittleEndian(element, double.IsNaN(value) ? BitConverter.UInt32BitsToSingle(0x7fc00000) : (float)value);
+                break;
+            default:
+                BinaryPrimitives.WriteDoubleLittleEndian(element, double.IsNaN(value) ? BitConverter.UInt64BitsToDouble(0x7ff8000000000000) : value);
+                break;
+        }
+    }
+
     private static bool TryIntegral(JsonElement value, out ulong result)
     {
         // Numbers written as 5.0 or 1e3 by other writers: integral and in range.
@@ -250,22 +309,6 @@ internal static class ZarrFillValue
 
         result = (ulong)number;
         return true;
-    }
-
-    private static void WriteFloat(Span<byte> bytes, VoxelType type, double value)
-    {
-        switch (type)
-        {
-            case VoxelType.Float16:
-                BinaryPrimitives.WriteHalfLittleEndian(bytes, double.IsNaN(value) ? BitConverter.UInt16BitsToHalf(0x7e00) : (Half)value);
-                break;
-            case VoxelType.Float32:
-                BinaryPrimitives.WriteSingleLittleEndian(bytes, double.IsNaN(value) ? BitConverter.UInt32BitsToSingle(0x7fc00000) : (float)value);
-                break;
-            default:
-                BinaryPrimitives.WriteDoubleLittleEndian(bytes, double.IsNaN(value) ? BitConverter.UInt64BitsToDouble(0x7ff8000000000000) : value);
-                break;
-        }
     }
 
     private static void WriteInteger(Span<byte> bytes, ulong value)

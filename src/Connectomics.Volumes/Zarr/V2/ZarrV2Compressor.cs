@@ -72,7 +72,7 @@ internal static class ZarrV2Compressor
                 writer.WriteStartObject();
                 writer.WriteNumber("blocksize", blosc.BlockSize);
                 writer.WriteNumber("clevel", blosc.Level);
-                writer.WriteString("cname", CompressorName(blosc.Compressor));
+                writer.WriteString("cname", BloscCodec.CompressorName(blosc.Compressor));
                 writer.WriteString("id", "blosc");
                 writer.WriteNumber("shuffle", blosc.Shuffle switch
                 {
@@ -118,30 +118,15 @@ internal static class ZarrV2Compressor
 
     private static BloscCompressor BloscCompressorOf(JsonElement value, string location)
     {
-        var name = value.TryGetProperty("cname", out var cname) && cname.ValueKind == JsonValueKind.String ? cname.GetString() : null;
-        return name switch
+        if (!value.TryGetProperty("cname", out var cname))
         {
-            null when !value.TryGetProperty("cname", out _) => BloscCompressor.Lz4,
-            "blosclz" => BloscCompressor.BloscLz,
-            "lz4" => BloscCompressor.Lz4,
-            "lz4hc" => BloscCompressor.Lz4Hc,
-            "snappy" => BloscCompressor.Snappy,
-            "zlib" => BloscCompressor.Zlib,
-            "zstd" => BloscCompressor.Zstd,
-            _ => throw new VolumeFeatureNotSupportedException(location, $"blosc cname {(value.TryGetProperty("cname", out var raw) ? raw.GetRawText() : "?")}", "Blosc's compressors are blosclz, lz4, lz4hc, snappy, zlib and zstd."),
-        };
-    }
+            return BloscCompressor.Lz4;
+        }
 
-    private static string CompressorName(BloscCompressor compressor) => compressor switch
-    {
-        BloscCompressor.BloscLz => "blosclz",
-        BloscCompressor.Lz4 => "lz4",
-        BloscCompressor.Lz4Hc => "lz4hc",
-        BloscCompressor.Snappy => "snappy",
-        BloscCompressor.Zlib => "zlib",
-        BloscCompressor.Zstd => "zstd",
-        _ => throw new ArgumentOutOfRangeException(nameof(compressor), compressor, "Not a Blosc compressor."),
-    };
+        return cname.ValueKind == JsonValueKind.String && BloscCodec.TryParseCompressorName(cname.GetString(), out var compressor)
+            ? compressor
+            : throw new VolumeFeatureNotSupportedException(location, $"blosc cname {cname.GetRawText()}", "Blosc's compressors are blosclz, lz4, lz4hc, snappy, zlib and zstd.");
+    }
 
     private static BloscShuffle BloscShuffleOf(int shuffle, VoxelType type, string location) => shuffle switch
     {

@@ -206,7 +206,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
         var key = StoreKeyOf(unitIndex.Span);
         var sharding = _metadata.Codecs.Sharding;
         var encoded = sharding is null
-            ? (FillValueScan.IsAllFill(data.Span, _metadata.FillValue) ? null : _metadata.Codecs.Encode(data.Span, unitShape, elementSize))
+            ? (ChunkFill.IsAllFill(data.Span, _metadata.FillValue, _metadata.DataType) ? null : _metadata.Codecs.Encode(data.Span, unitShape, elementSize))
             : EncodeShard(unitIndex.Span, data.Span, sharding, elementSize);
         if (encoded is null)
         {
@@ -401,7 +401,7 @@ public sealed class ZarrV3Array : IChunkedArray, IChunkedArrayWriter
             }
 
             ChunkRegion.Extract(shard, _metadata.GridChunkShape, start, buffer, inner, elementSize);
-            if (FillValueScan.IsAllFill(buffer, _metadata.FillValue))
+            if (ChunkFill.IsAllFill(buffer, _metadata.FillValue, _metadata.DataType))
             {
                 continue;
             }

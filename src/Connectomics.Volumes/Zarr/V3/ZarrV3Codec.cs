@@ -59,9 +59,9 @@ public sealed class ZarrV3Codec
         ArgumentOutOfRangeException.ThrowIfNegative(blockSize);
         return new ZarrV3Codec("blosc", new JsonObject
         {
-            ["cname"] = ZarrV3CodecNames.BloscCompressorName(compressor),
+            ["cname"] = BloscCodec.CompressorName(compressor),
             ["clevel"] = level,
-            ["shuffle"] = ZarrV3CodecNames.BloscShuffleName(shuffle),
+            ["shuffle"] = BloscCodec.ShuffleName(shuffle),
             ["blocksize"] = blockSize,
         });
     }

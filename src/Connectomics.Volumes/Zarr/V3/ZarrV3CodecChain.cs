@@ -56,7 +56,7 @@ internal sealed class ZarrV3CodecChain
 
         if (Endian == ZarrV3Endian.Big)
         {
-            ElementByteOrder.Reverse(bytes, elementSize);
+            ElementEndianness.ReverseInPlace(bytes, elementSize);
         }
 
         if (Transposes.Count == 0)
@@ -75,7 +75,7 @@ internal sealed class ZarrV3CodecChain
         var scratch = new byte[bytes.Length];
         for (var t = Transposes.Count - 1; t >= 0; t--)
         {
-            ElementTranspose.Permute(bytes, shapes[t + 1], ElementTranspose.Inverse(Transposes[t]), scratch, elementSize);
+            ElementTranspose.Permute(bytes, scratch, shapes[t + 1], ElementTranspose.Inverse(Transposes[t]), elementSize);
             (bytes, scratch) = (scratch, bytes);
         }
 
@@ -97,7 +97,7 @@ internal sealed class ZarrV3CodecChain
             var shape = chunkShape.ToArray();
             foreach (var order in Transposes)
             {
-                ElementTranspose.Permute(bytes, shape, order, scratch, elementSize);
+                ElementTranspose.Permute(bytes, scratch, shape, order, elementSize);
                 (bytes, scratch) = (scratch, bytes);
                 shape = Permuted(shape, order);
             }
@@ -105,7 +105,7 @@ internal sealed class ZarrV3CodecChain
 
         if (Endian == ZarrV3Endian.Big)
         {
-            ElementByteOrder.Reverse(bytes, elementSize);
+            ElementEndianness.ReverseInPlace(bytes, elementSize);
         }
 
         foreach (var codec in BytesCodecs)

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Connectomics.Volumes.Data;
@@ -128,33 +127,15 @@ internal static class ZarrV3FillValue
         else if (kind == JsonValueKind.String)
         {
             var text = value.GetValue<string>();
-            switch (text)
+            if (ZarrFillValue.TryParseBitPattern(text, bytes))
             {
-                case "NaN":
-                    number = double.NaN;
-                    break;
-                case "Infinity":
-                    number = double.PositiveInfinity;
-                    break;
-                case "-Infinity":
-                    number = double.NegativeInfinity;
-                    break;
-                default:
-                    if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                        && text.Length == 2 + (2 * bytes.Length)
-                        && ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var bits))
-                    {
-                        // The bit pattern of the element, most significant digit first.
-                        for (var i = 0; i < bytes.Length; i++)
-                        {
-                            bytes[i] = (byte)(bits >> (8 * i));
-                        }
+                return bytes;
+            }
 
-                        return bytes;
-                    }
-
-                    error = $"\"{text}\" is not a number, \"NaN\", \"Infinity\", \"-Infinity\" or a {2 * bytes.Length}-digit hex bit pattern";
-                    return null;
+            if (!ZarrFillValue.TryParseNonFinite(text, out number))
+            {
+                error = $"\"{text}\" is not a number, \"NaN\", \"Infinity\", \"-Infinity\" or a {2 * bytes.Length}-digit hex bit pattern";
+                return null;
             }
         }
         else
@@ -163,38 +144,7 @@ internal static class ZarrV3FillValue
             return null;
         }
 
-        if (double.IsNaN(number))
-        {
-            // The quiet NaN with the sign bit clear, as NumPy and other Zarr writers store it (.NET's NaN has it set).
-            switch (type)
-            {
-                case VoxelType.Float16:
-                    BinaryPrimitives.WriteUInt16LittleEndian(bytes, 0x7E00);
-                    break;
-                case VoxelType.Float32:
-                    BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x7FC00000);
-                    break;
-                default:
-                    BinaryPrimitives.WriteUInt64LittleEndian(bytes, 0x7FF8000000000000);
-                    break;
-            }
-
-            return bytes;
-        }
-
-        switch (type)
-        {
-            case VoxelType.Float16:
-                BinaryPrimitives.WriteHalfLittleEndian(bytes, (Half)number);
-                break;
-            case VoxelType.Float32:
-                BinaryPrimitives.WriteSingleLittleEndian(bytes, (float)number);
-                break;
-            default:
-                BinaryPrimitives.WriteDoubleLittleEndian(bytes, number);
-                break;
-        }
-
+        ZarrFillValue.WriteFloat(bytes, type, number);
         return bytes;
     }
 

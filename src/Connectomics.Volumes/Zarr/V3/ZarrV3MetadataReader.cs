@@ -367,12 +367,18 @@ internal static class ZarrV3MetadataReader
                 return new Crc32cCodec();
             case "blosc":
                 var cname = configuration["cname"] is JsonValue c && c.GetValueKind() == JsonValueKind.String ? c.GetValue<string>() : null;
-                var compressor = ZarrV3CodecNames.ParseBloscCompressor(cname)
-                    ?? throw new VolumeFormatException(file, $"field '{where}.configuration.cname' is {Describe(configuration["cname"])}, not a Blosc compressor (blosclz, lz4, lz4hc, snappy, zlib, zstd)");
+                if (!BloscCodec.TryParseCompressorName(cname, out var compressor))
+                {
+                    throw new VolumeFormatException(file, $"field '{where}.configuration.cname' is {Describe(configuration["cname"])}, not a Blosc compressor (blosclz, lz4, lz4hc, snappy, zlib, zstd)");
+                }
+
                 var shuffleNode = configuration["shuffle"];
-                var shuffle = shuffleNode is null ? BloscShuffle.Byte
-                    : ZarrV3CodecNames.ParseBloscShuffle(shuffleNode is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : null)
-                    ?? throw new VolumeFormatException(file, $"field '{where}.configuration.shuffle' is {Describe(shuffleNode)}, not noshuffle, shuffle or bitshuffle");
+                var shuffle = BloscShuffle.Byte;
+                if (shuffleNode is not null && !BloscCodec.TryParseShuffleName(shuffleNode is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : null, out shuffle))
+                {
+                    throw new VolumeFormatException(file, $"field '{where}.configuration.shuffle' is {Describe(shuffleNode)}, not noshuffle, shuffle or bitshuffle");
+                }
+
                 return new BloscCodec(compressor, IntField(configuration, "clevel", 5, 0, 9, file, where), shuffle, IntField(configuration, "blocksize", 0, 0, int.MaxValue, file, where));
             default:
                 if (IsOptionalExtension(node))
