@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Connectomics.Lora.Tests.Peft;
@@ -15,32 +14,16 @@ internal sealed record ReferenceEmbeddings(IReadOnlyList<string> WrappedModules,
 /// </summary>
 internal static class PeftReferenceScript
 {
-    private const string Python = "/usr/bin/python3";
-
     public static string Script => Path.Combine(RepositoryRoot.Path, "tools", "fixtures", "peft_reference.py");
 
     /// <summary>Embeds the reads of <paramref name="fasta"/> with <paramref name="baseDirectory"/> plus the adapter.</summary>
     public static async Task<ReferenceEmbeddings> EmbedAsync(string baseDirectory, string adapterDirectory, string fasta, string workDirectory)
     {
-        Assert.True(File.Exists(Python), $"{Python} is missing; the PEFT reference needs Debian's Python with PyTorch: apt-get install python3-torch python3-numpy");
         var output = Path.Combine(workDirectory, "reference-embeddings.json");
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { Script, "embed", "--base", baseDirectory, "--adapter", adapterDirectory, "--fasta", fasta, "--out", output })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{Script} embed exited with {process.ExitCode}:\n{await stderr}\n{await stdout}");
+        var (exitCode, stdout, stderr) = await DebianPython.RunAsync(
+            "the PEFT reference needs Debian's Python with PyTorch: apt-get install python3-torch python3-numpy",
+            [Script, "embed", "--base", baseDirectory, "--adapter", adapterDirectory, "--fasta", fasta, "--out", output]);
+        Assert.True(exitCode == 0, $"{Script} embed exited with {exitCode}:\n{stderr}\n{stdout}");
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output));
         var root = document.RootElement;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,8 +10,6 @@ namespace Connectomics.Volumes.Tests.Codecs;
 /// </summary>
 internal sealed class NumcodecsReference : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
-
     private readonly TempDirectory _work = new("connectomics-numcodecs");
     private readonly JsonArray _cases = [];
     private bool _ran;
@@ -31,24 +28,11 @@ internal sealed class NumcodecsReference : IDisposable
     /// <summary>Runs the script over every request added.</summary>
     public async Task RunAsync()
     {
-        Assert.True(File.Exists(Python), $"{Python} is missing; the codec tests need Debian's Python with numcodecs: apt-get install python3-numcodecs python3-zarr zstd");
         await File.WriteAllTextAsync(_work.File("manifest.json"), new JsonObject { ["cases"] = _cases }.ToJsonString());
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Script);
-        start.ArgumentList.Add(_work.Path);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        var error = await stderr;
-        Assert.False(error.Contains("No module named", StringComparison.Ordinal), $"numcodecs is missing: apt-get install python3-numcodecs python3-zarr zstd\n{error}");
-        Assert.True(process.ExitCode == 0, $"{Script} exited with {process.ExitCode}:\n{error}\n{await stdout}");
+        var (exitCode, stdout, stderr) = await DebianPython.RunAsync(
+            "the codec tests need Debian's Python with numcodecs: apt-get install python3-numcodecs python3-zarr zstd",
+            [Script, _work.Path]);
+        Assert.True(exitCode == 0, $"{Script} exited with {exitCode}:\n{stderr}\n{stdout}");
         _ran = true;
     }
 

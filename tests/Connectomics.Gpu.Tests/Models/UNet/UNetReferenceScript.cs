@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Connectomics.Testing;
@@ -12,13 +11,10 @@ internal sealed record UNetReferenceRun(int[] OutputShape, float[] Output, IRead
 /// Python as a separate process on a saved model and an input.</summary>
 internal static class UNetReferenceScript
 {
-    private const string Python = "/usr/bin/python3";
-
     public static string Script => Path.Combine(RepositoryRoot.Path, "tools", "fixtures", "unet_reference.py");
 
     public static async Task<UNetReferenceRun> RunAsync(string modelDirectory, float[] input, int[] shape, string workDirectory)
     {
-        Assert.True(File.Exists(Python), $"{Python} is missing; the U-Net reference needs Debian's Python with PyTorch: apt-get install python3-torch python3-numpy");
         var inputFile = Path.Combine(workDirectory, "input.f32");
         var outputFile = Path.Combine(workDirectory, "output.f32");
         var reportFile = Path.Combine(workDirectory, "report.json");
@@ -26,22 +22,13 @@ internal static class UNetReferenceScript
         Buffer.BlockCopy(input, 0, bytes, 0, bytes.Length);
         await File.WriteAllBytesAsync(inputFile, bytes);
 
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-                 {
-                     Script, "run", "--model", modelDirectory, "--input", inputFile,
-                     "--shape", string.Join(',', shape.Select(v => v.ToString(CultureInfo.InvariantCulture))), "--out", outputFile, "--report", reportFile,
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{Script} run exited with {process.ExitCode}:\n{await stderr}\n{await stdout}");
+        var (exitCode, stdout, stderr) = await DebianPython.RunAsync(
+            "the U-Net reference needs Debian's Python with PyTorch: apt-get install python3-torch python3-numpy",
+            [
+                Script, "run", "--model", modelDirectory, "--input", inputFile,
+                "--shape", string.Join(',', shape.Select(v => v.ToString(CultureInfo.InvariantCulture))), "--out", outputFile, "--report", reportFile,
+            ]);
+        Assert.True(exitCode == 0, $"{Script} run exited with {exitCode}:\n{stderr}\n{stdout}");
 
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(reportFile));
         var root = report.RootElement;

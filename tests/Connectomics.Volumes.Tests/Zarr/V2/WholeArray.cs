@@ -50,31 +50,7 @@ internal static class WholeArray
     }
 
     /// <summary>Every chunk index of the grid, C order.</summary>
-    public static IEnumerable<long[]> ChunkIndices(ChunkedArrayInfo info)
-    {
-        var grid = info.ChunkGridShape;
-        if (grid.Any(extent => extent == 0))
-        {
-            yield break;
-        }
-
-        var index = new long[grid.Count];
-        while (true)
-        {
-            yield return (long[])index.Clone();
-            var axis = grid.Count - 1;
-            while (axis >= 0 && ++index[axis] == grid[axis])
-            {
-                index[axis] = 0;
-                axis--;
-            }
-
-            if (axis < 0)
-            {
-                yield break;
-            }
-        }
-    }
+    public static IEnumerable<long[]> ChunkIndices(ChunkedArrayInfo info) => GridIndices.All(info.ChunkGridShape);
 
     /// <summary>Calls <paramref name="visit"/> with the element offsets (in the whole array and in the chunk) of every
     /// element of a chunk that lies inside the array.</summary>

@@ -49,30 +49,8 @@ internal static class WholeArrays
         }
     }
 
-    public static IEnumerable<long[]> Grid(IReadOnlyList<long> grid)
-    {
-        if (grid.Any(extent => extent == 0))
-        {
-            yield break;
-        }
-
-        var index = new long[grid.Count];
-        while (true)
-        {
-            yield return (long[])index.Clone();
-            var axis = grid.Count - 1;
-            while (axis >= 0 && ++index[axis] == grid[axis])
-            {
-                index[axis] = 0;
-                axis--;
-            }
-
-            if (axis < 0)
-            {
-                yield break;
-            }
-        }
-    }
+    /// <summary>Every index of a grid, C order.</summary>
+    public static IEnumerable<long[]> Grid(IReadOnlyList<long> grid) => GridIndices.All(grid);
 
     /// <summary>Copies between a box (a chunk or unit of <paramref name="boxShape"/>) and the array, clipped to the array.</summary>
     private static void CopyBox(byte[] box, int[] boxShape, byte[] array, IReadOnlyList<long> shape, long[] start, int size, bool toArray)
