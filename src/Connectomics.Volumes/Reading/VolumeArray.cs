@@ -212,9 +212,16 @@ public sealed class VolumeArray
         var nonEmpty = 0;
         try
         {
-            await ForEachChunkAsync(plan.Chunks, async (index, token) =>
+            await ForEachChunkAsync(plan.Chunks, async (index, _) =>
             {
-                var chunk = await GetChunkAsync(index, token).ConfigureAwait(false);
+                // Once a chunk with other values is found no new read starts, but reads in flight finish (with the
+                // caller's token only) and stay cached: the block is likely read next.
+                if (Volatile.Read(ref nonEmpty) == 1)
+                {
+                    return;
+                }
+
+                var chunk = await GetChunkAsync(index, cancellationToken).ConfigureAwait(false);
                 if (chunk is not null && !HoldsFillOnly(index, chunk))
                 {
                     Interlocked.Exchange(ref nonEmpty, 1);
