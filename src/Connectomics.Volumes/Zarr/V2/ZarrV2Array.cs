@@ -92,7 +92,7 @@ public sealed class ZarrV2Array : IChunkedArray, IChunkedArrayWriter
     /// <exception cref="VolumeFormatException"><c>.zarray</c> is missing (the message names the path looked for), not
     /// JSON, lacks a field or has an invalid one (the message names it).</exception>
     /// <exception cref="VolumeFeatureNotSupportedException">The dtype, compressor or a filter is not supported.</exception>
-    public static async ValueTask<ZarrV2Array> OpenAsync(IKeyValueStore store, string path, CancellationToken cancellationToken = default)
+    public static async Task<ZarrV2Array> OpenAsync(IKeyValueStore store, string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         path = ZarrV2Group.NormalizePath(path);
@@ -144,7 +144,7 @@ public sealed class ZarrV2Array : IChunkedArray, IChunkedArrayWriter
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     /// <exception cref="InvalidOperationException">An array or group exists at the path already; it is left as it was.</exception>
     /// <exception cref="VolumeFormatException">A parent path is an array.</exception>
-    public static async ValueTask<ZarrV2Array> CreateAsync(IKeyValueStore store, string path, ZarrV2ArrayOptions options, CancellationToken cancellationToken = default)
+    public static async Task<ZarrV2Array> CreateAsync(IKeyValueStore store, string path, ZarrV2ArrayOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);

@@ -43,7 +43,7 @@ public sealed class ZarrV2ConsolidatedMetadata
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The consolidated metadata, or <see langword="null"/> when the group has none.</returns>
     /// <exception cref="VolumeFormatException">The file is not consolidated metadata of format 1.</exception>
-    public static async ValueTask<ZarrV2ConsolidatedMetadata?> ReadAsync(IKeyValueStore store, string path = "", CancellationToken cancellationToken = default)
+    public static async Task<ZarrV2ConsolidatedMetadata?> ReadAsync(IKeyValueStore store, string path = "", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         path = ZarrV2Group.NormalizePath(path);
@@ -97,7 +97,7 @@ public sealed class ZarrV2ConsolidatedMetadata
     /// <param name="cancellationToken">Cancels the listing, the reads and the write.</param>
     /// <returns>The consolidated metadata written.</returns>
     /// <exception cref="VolumeFormatException">A metadata file is not JSON.</exception>
-    public static async ValueTask<ZarrV2ConsolidatedMetadata> WriteAsync(IKeyValueStore store, string path = "", CancellationToken cancellationToken = default)
+    public static async Task<ZarrV2ConsolidatedMetadata> WriteAsync(IKeyValueStore store, string path = "", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         path = ZarrV2Group.NormalizePath(path);

@@ -37,7 +37,7 @@ public sealed class ZarrV2Group
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>The group.</returns>
     /// <exception cref="VolumeFormatException"><c>.zgroup</c> is missing (the message names the path looked for) or invalid.</exception>
-    public static async ValueTask<ZarrV2Group> OpenAsync(IKeyValueStore store, string path, CancellationToken cancellationToken = default)
+    public static async Task<ZarrV2Group> OpenAsync(IKeyValueStore store, string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         path = NormalizePath(path);
@@ -56,7 +56,7 @@ public sealed class ZarrV2Group
     /// <param name="cancellationToken">Cancels the writes.</param>
     /// <returns>The group.</returns>
     /// <exception cref="VolumeFormatException">The path or a parent is an array.</exception>
-    public static async ValueTask<ZarrV2Group> CreateAsync(IKeyValueStore store, string path, JsonObject? attributes = null, CancellationToken cancellationToken = default)
+    public static async Task<ZarrV2Group> CreateAsync(IKeyValueStore store, string path, JsonObject? attributes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         path = NormalizePath(path);

@@ -61,7 +61,7 @@ internal sealed class ShardIndex
         for (var i = 0; i < entries.Length; i++)
         {
             var slice = values.Slice(8 * i, 8);
-            entries[i] = codec.IndexEndian == ZarrV3Endian.Big ? BinaryPrimitives.ReadUInt64BigEndian(slice) : BinaryPrimitives.ReadUInt64LittleEndian(slice);
+            entries[i] = codec.IndexEndian == ByteOrder.Big ? BinaryPrimitives.ReadUInt64BigEndian(slice) : BinaryPrimitives.ReadUInt64LittleEndian(slice);
         }
 
         long minimumOffset = codec.IndexLocation == ShardIndexLocation.Start ? size : 0;
@@ -90,7 +90,7 @@ internal sealed class ShardIndex
         for (var i = 0; i < entries.Length; i++)
         {
             var slice = encoded.AsSpan(8 * i, 8);
-            if (codec.IndexEndian == ZarrV3Endian.Big)
+            if (codec.IndexEndian == ByteOrder.Big)
             {
                 BinaryPrimitives.WriteUInt64BigEndian(slice, entries[i]);
             }

@@ -3,7 +3,7 @@ namespace Connectomics.Volumes.Zarr.V3;
 /// <summary>The parsed <c>sharding_indexed</c> codec: the inner chunk shape and pipeline, and how the index is stored.</summary>
 internal sealed class ShardingCodec
 {
-    public ShardingCodec(int[] innerChunkShape, ZarrV3CodecChain innerCodecs, ZarrV3Endian indexEndian, bool indexChecksum, ShardIndexLocation indexLocation)
+    public ShardingCodec(int[] innerChunkShape, ZarrV3CodecChain innerCodecs, ByteOrder indexEndian, bool indexChecksum, ShardIndexLocation indexLocation)
     {
         InnerChunkShape = innerChunkShape;
         InnerCodecs = innerCodecs;
@@ -19,7 +19,7 @@ internal sealed class ShardingCodec
     public ZarrV3CodecChain InnerCodecs { get; }
 
     /// <summary>Gets the byte order of the index's uint64 values.</summary>
-    public ZarrV3Endian IndexEndian { get; }
+    public ByteOrder IndexEndian { get; }
 
     /// <summary>Gets a value indicating whether a CRC-32C follows the index.</summary>
     public bool IndexChecksum { get; }

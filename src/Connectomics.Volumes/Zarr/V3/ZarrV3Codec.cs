@@ -43,8 +43,8 @@ public sealed class ZarrV3Codec
     /// <summary>Creates the array-to-bytes <c>bytes</c> codec: elements stored as they are, in the given byte order.</summary>
     /// <param name="endian">The byte order of multi-byte elements.</param>
     /// <returns>The codec.</returns>
-    public static ZarrV3Codec Bytes(ZarrV3Endian endian = ZarrV3Endian.Little) =>
-        new("bytes", new JsonObject { ["endian"] = endian == ZarrV3Endian.Big ? "big" : "little" });
+    public static ZarrV3Codec Bytes(ByteOrder endian = ByteOrder.Little) =>
+        new("bytes", new JsonObject { ["endian"] = endian == ByteOrder.Big ? "big" : "little" });
 
     /// <summary>Creates a bytes-to-bytes <c>blosc</c> codec (Blosc 1). The type size is the array's element size.</summary>
     /// <param name="compressor">The compressor inside Blosc.</param>

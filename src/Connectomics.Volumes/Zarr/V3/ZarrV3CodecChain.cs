@@ -9,7 +9,7 @@ namespace Connectomics.Volumes.Zarr.V3;
 /// </summary>
 internal sealed class ZarrV3CodecChain
 {
-    public ZarrV3CodecChain(IReadOnlyList<int[]> transposes, ZarrV3Endian endian, ShardingCodec? sharding, IReadOnlyList<IBytesCodec> bytesCodecs, string summary)
+    public ZarrV3CodecChain(IReadOnlyList<int[]> transposes, ByteOrder endian, ShardingCodec? sharding, IReadOnlyList<IBytesCodec> bytesCodecs, string summary)
     {
         Transposes = transposes;
         Endian = endian;
@@ -22,7 +22,7 @@ internal sealed class ZarrV3CodecChain
     public IReadOnlyList<int[]> Transposes { get; }
 
     /// <summary>Gets the byte order of the <c>bytes</c> codec.</summary>
-    public ZarrV3Endian Endian { get; }
+    public ByteOrder Endian { get; }
 
     /// <summary>Gets the sharding codec when the array-to-bytes codec is <c>sharding_indexed</c>.</summary>
     public ShardingCodec? Sharding { get; }
@@ -49,12 +49,12 @@ internal sealed class ZarrV3CodecChain
             throw new InvalidDataException($"the chunk decodes to {bytes.LongLength} bytes, but {expected} were expected for its shape and data type");
         }
 
-        if (ReferenceEquals(bytes, encoded) && (Endian == ZarrV3Endian.Big || Transposes.Count > 0))
+        if (ReferenceEquals(bytes, encoded) && (Endian == ByteOrder.Big || Transposes.Count > 0))
         {
             bytes = (byte[])bytes.Clone();
         }
 
-        if (Endian == ZarrV3Endian.Big)
+        if (Endian == ByteOrder.Big)
         {
             ElementEndianness.ReverseInPlace(bytes, elementSize);
         }
@@ -103,7 +103,7 @@ internal sealed class ZarrV3CodecChain
             }
         }
 
-        if (Endian == ZarrV3Endian.Big)
+        if (Endian == ByteOrder.Big)
         {
             ElementEndianness.ReverseInPlace(bytes, elementSize);
         }

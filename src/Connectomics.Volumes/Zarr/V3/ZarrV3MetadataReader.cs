@@ -203,7 +203,7 @@ internal static class ZarrV3MetadataReader
         var transposes = new List<int[]>();
         var bytesCodecs = new List<IBytesCodec>();
         var summary = new List<string>();
-        ZarrV3Endian? endian = null;
+        ByteOrder? endian = null;
         ShardingCodec? sharding = null;
         var haveArrayToBytes = false;
         for (var i = 0; i < codecs.Count; i++)
@@ -227,7 +227,7 @@ internal static class ZarrV3MetadataReader
                 case "bytes":
                     CheckSingleArrayToBytes(ref haveArrayToBytes, file, where);
                     endian = ParseEndian(configuration["endian"], dataType, file, where);
-                    summary.Add(dataType.ByteSize() == 1 ? "bytes" : $"bytes({(endian == ZarrV3Endian.Big ? "big" : "little")})");
+                    summary.Add(dataType.ByteSize() == 1 ? "bytes" : $"bytes({(endian == ByteOrder.Big ? "big" : "little")})");
                     break;
                 case "sharding_indexed":
                     CheckSingleArrayToBytes(ref haveArrayToBytes, file, where);
@@ -273,7 +273,7 @@ internal static class ZarrV3MetadataReader
             summary.Insert(transposes.Count, "bytes");
         }
 
-        return new ZarrV3CodecChain(transposes, endian ?? ZarrV3Endian.Little, sharding, bytesCodecs, string.Join(" → ", summary));
+        return new ZarrV3CodecChain(transposes, endian ?? ByteOrder.Little, sharding, bytesCodecs, string.Join(" → ", summary));
     }
 
     private static ShardingCodec ParseSharding(JsonObject configuration, int[] shardShape, VoxelType dataType, string file, string where)
@@ -316,7 +316,7 @@ internal static class ZarrV3MetadataReader
             throw new VolumeFeatureNotSupportedException(file, "nested sharding_indexed", "shards inside shards are not read");
         }
 
-        var indexEndian = ZarrV3Endian.Little;
+        var indexEndian = ByteOrder.Little;
         var indexChecksum = false;
         var indexCodecs = configuration["index_codecs"] as JsonArray
             ?? throw new VolumeFormatException(file, $"field '{where}.configuration.index_codecs' is missing or not an array");
@@ -402,7 +402,7 @@ internal static class ZarrV3MetadataReader
         haveArrayToBytes = true;
     }
 
-    private static ZarrV3Endian ParseEndian(JsonNode? node, VoxelType dataType, string file, string where)
+    private static ByteOrder ParseEndian(JsonNode? node, VoxelType dataType, string file, string where)
     {
         if (node is null)
         {
@@ -411,14 +411,14 @@ internal static class ZarrV3MetadataReader
                 throw new VolumeFormatException(file, $"field '{where}.configuration.endian' is missing; {ZarrV3DataTypes.Name(dataType)} elements need one");
             }
 
-            return ZarrV3Endian.Little;
+            return ByteOrder.Little;
         }
 
         var text = node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
         return text switch
         {
-            "little" => ZarrV3Endian.Little,
-            "big" => ZarrV3Endian.Big,
+            "little" => ByteOrder.Little,
+            "big" => ByteOrder.Big,
             _ => throw new VolumeFormatException(file, $"field '{where}.configuration.endian' is {Describe(node)}, not \"little\" or \"big\""),
         };
     }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Connectomics.Volumes.Arrays;
 using Connectomics.Volumes.Data;
 using Connectomics.Volumes.Stores;
+using Connectomics.Volumes.Zarr;
 using Connectomics.Volumes.Zarr.V3;
 
 namespace Connectomics.Volumes.Tests.Zarr.V3;
@@ -155,7 +156,7 @@ public sealed class ZarrV3ArrayTests
         var options = new ZarrV3ArrayOptions
         {
             Shape = [7, 9, 5], ChunkShape = [3, 4, 5], ShardShape = [6, 8, 5], DataType = type,
-            Codecs = [ZarrV3Codec.Transpose(1, 2, 0), ZarrV3Codec.Bytes(ZarrV3Endian.Big), ZarrV3Codec.Zstd(1), ZarrV3Codec.Crc32c()],
+            Codecs = [ZarrV3Codec.Transpose(1, 2, 0), ZarrV3Codec.Bytes(ByteOrder.Big), ZarrV3Codec.Zstd(1), ZarrV3Codec.Crc32c()],
         };
         var array = await ZarrV3Array.CreateAsync(store, "t", options);
         var data = TestVolumes.Create(type, options.Shape, seed: 7, fillBlockEdge: 4);
@@ -171,7 +172,7 @@ public sealed class ZarrV3ArrayTests
         var store = new MemoryStore();
         var array = await ZarrV3Array.CreateAsync(store, string.Empty, new ZarrV3ArrayOptions
         {
-            Shape = [2, 3], ChunkShape = [2, 3], DataType = VoxelType.UInt16, Codecs = [ZarrV3Codec.Transpose(1, 0), ZarrV3Codec.Bytes(ZarrV3Endian.Big)],
+            Shape = [2, 3], ChunkShape = [2, 3], DataType = VoxelType.UInt16, Codecs = [ZarrV3Codec.Transpose(1, 0), ZarrV3Codec.Bytes(ByteOrder.Big)],
         });
         await array.WriteUnitAsync(new long[] { 0, 0 }, U16(1, 2, 3, 4, 5, 6));
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Connectomics.Volumes.Codecs;
 using Connectomics.Volumes.Data;
 using Connectomics.Volumes.Stores;
+using Connectomics.Volumes.Zarr;
 using Connectomics.Volumes.Zarr.V3;
 
 namespace Connectomics.Volumes.Tests.Zarr.V3;
@@ -61,7 +62,7 @@ public sealed class ZarritaInteropTests
             ("sharded_start_transpose_big_gzip_i32", new ZarrV3ArrayOptions
             {
                 Shape = [9, 10, 11], ChunkShape = [3, 5, 4], ShardShape = [6, 10, 8], DataType = VoxelType.Int32, FillValue = -2,
-                Codecs = [ZarrV3Codec.Transpose(2, 0, 1), ZarrV3Codec.Bytes(ZarrV3Endian.Big), ZarrV3Codec.Gzip(6), ZarrV3Codec.Crc32c()],
+                Codecs = [ZarrV3Codec.Transpose(2, 0, 1), ZarrV3Codec.Bytes(ByteOrder.Big), ZarrV3Codec.Gzip(6), ZarrV3Codec.Crc32c()],
                 IndexLocation = ShardIndexLocation.Start, IndexChecksum = false,
             }),
             ("sharded_start_crc_blosc_f32", new ZarrV3ArrayOptions
@@ -78,7 +79,7 @@ public sealed class ZarritaInteropTests
             ("plain_transpose_big_zstd_f64", new ZarrV3ArrayOptions
             {
                 Shape = [7, 6, 5], ChunkShape = [3, 4, 5], DataType = VoxelType.Float64, FillValue = double.NegativeInfinity,
-                Codecs = [ZarrV3Codec.Transpose(1, 2, 0), ZarrV3Codec.Bytes(ZarrV3Endian.Big), ZarrV3Codec.Zstd(1), ZarrV3Codec.Crc32c()],
+                Codecs = [ZarrV3Codec.Transpose(1, 2, 0), ZarrV3Codec.Bytes(ByteOrder.Big), ZarrV3Codec.Zstd(1), ZarrV3Codec.Crc32c()],
             }),
             ("plain_dot_separator_gzip_u64", new ZarrV3ArrayOptions
             {
