@@ -10,8 +10,9 @@ public interface IChunkedArrayWriter
     ChunkedArrayInfo Info { get; }
 
     /// <summary>
-    /// Encodes and stores one write unit. Chunks whose elements all equal the fill value are not stored (and a stored
-    /// one is removed), as zarr-python does by default.
+    /// Encodes and stores one write unit. In formats with a fill value (Zarr), chunks whose elements all equal it are
+    /// not stored (and a stored one is removed), as zarr-python does by default; Neuroglancer precomputed has none and
+    /// stores every chunk, since its readers treat a missing chunk as an error.
     /// </summary>
     /// <param name="unitIndex">The unit's position in the grid of <see cref="ChunkedArrayInfo.WriteUnitShape"/>.</param>
     /// <param name="data">The unit's whole decoded content: little-endian elements in C order over
