@@ -10,6 +10,7 @@ namespace Connectomics.FineTune.Output;
 internal sealed class TrainingProgressDisplay : ConsoleProgressDisplay<TrainingProgress>
 {
     private IReadOnlyDictionary<string, double>? _lastValidation;
+    private bool _newValidation;
 
     private TrainingProgressDisplay(IAnsiConsole console, bool interactive, TimeProvider time)
         : base(console, interactive, time)
@@ -22,17 +23,18 @@ internal sealed class TrainingProgressDisplay : ConsoleProgressDisplay<TrainingP
 
     protected override bool IsMilestone(TrainingProgress value)
     {
-        var validated = value.Validation is not null && !ReferenceEquals(value.Validation, _lastValidation);
-        if (validated)
+        _newValidation = value.Validation is not null && !ReferenceEquals(value.Validation, _lastValidation);
+        if (_newValidation)
         {
             _lastValidation = value.Validation;
         }
 
-        return validated || value.Step == value.TotalSteps;
+        return _newValidation || value.Step == value.TotalSteps;
     }
 
+    // A validation's scores are printed once, on the line of the report that brought them.
     protected override string PlainLine(TrainingProgress value, bool milestone) =>
-        "progress: " + Line(value) + (milestone && value.Validation is { } validation && ReferenceEquals(validation, _lastValidation) ? "; " + ValidationLine(validation) : string.Empty);
+        "progress: " + Line(value) + (_newValidation ? "; " + ValidationLine(value.Validation!) : string.Empty);
 
     protected override void Show(ProgressTask task, TrainingProgress value)
     {
