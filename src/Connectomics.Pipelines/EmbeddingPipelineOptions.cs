@@ -37,6 +37,22 @@ public sealed class EmbeddingPipelineOptions : IValidatableObject
     public long CheckpointRows { get; set; } = EmbeddingPipelineDefaults.CheckpointRows;
 
     /// <summary>
+    /// Gets or sets the most records (blocks) between commits, besides <see cref="CheckpointRows"/> and
+    /// <see cref="CheckpointInterval"/>; null for no such limit.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    [Range(1, long.MaxValue)]
+    public long? CheckpointRecords { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether quarantined records are tried again by a resumed run instead of counting
+    /// as done: each is listed in the commits (<see cref="Stores.CommitTag.Retry"/>) until a later attempt succeeds.
+    /// Meant for sources whose records are expensive units of work that may fail for passing reasons (volume blocks).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: a quarantined record is done.</value>
+    public bool RetryQuarantined { get; set; }
+
+    /// <summary>
     /// Gets or sets the records per chunk. Chunks are the unit of batching and of commit positions: a resumed run
     /// re-reads whole chunks, so the same chunk size reproduces an uninterrupted run's vectors exactly.
     /// </summary>

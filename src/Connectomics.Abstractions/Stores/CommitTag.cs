@@ -23,4 +23,11 @@ public sealed record CommitTag(string RunId, ShardAssignment Shard, WorkPosition
 
     /// <summary>Gets the records the shard has rejected up to <see cref="Position"/>.</summary>
     public long RecordsRejected { get; init; }
+
+    /// <summary>
+    /// Gets the records before <see cref="Position"/> that are not done: each was rejected and set aside to be tried
+    /// again (a failed volume block), and a resumed run reads it alone, at its offset, before going on from
+    /// <see cref="Position"/>. The shard's done set is every record before <see cref="Position"/> but these.
+    /// </summary>
+    public IReadOnlyList<WorkPosition> Retry { get; init; } = [];
 }
