@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Connectomics.Gpu.Inference;
 using Connectomics.Gpu.Runtime;
@@ -9,7 +10,21 @@ using Connectomics.Sequences;
 //   configured  TorchRuntime.Configure with the fast CPU settings (and MKL's CPU-feature dispatch), configure again
 //               with the same and with other settings, then build and run an embedder
 //   fingerprint the fingerprint of the tiny preset with seed 7, built with the defaults, and nothing else
-var mode = args.Length == 1 ? args[0] : throw new ArgumentException("usage: Connectomics.RuntimeProbeProcess defaults|configured|fingerprint");
+//   scalar-stress ITERATIONS THREADS
+//               forward passes on THREADS threads while another collects garbage (see ScalarLifetimeStress)
+var mode = args.Length >= 1 ? args[0] : throw new ArgumentException("usage: Connectomics.RuntimeProbeProcess defaults|configured|fingerprint|scalar-stress ITERATIONS THREADS");
+if (mode == "scalar-stress")
+{
+    var stress = ScalarLifetimeStress.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+    Console.WriteLine(JsonSerializer.Serialize(stress));
+    return 0;
+}
+
+if (args.Length != 1)
+{
+    throw new ArgumentException($"mode '{mode}' takes no arguments");
+}
+
 if (mode == "fingerprint")
 {
     using var preset = NucleotideTransformerEmbedder.CreateBuilder().FromPreset("tiny", 7).OnDevice("cpu").Build();

@@ -1,4 +1,5 @@
 using Connectomics.Gpu.Models;
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,6 +8,8 @@ namespace Connectomics.Gpu.Inference;
 /// <summary>Runs one padded batch through the encoder and pools it, releasing every native tensor it made.</summary>
 internal static class BatchEncoder
 {
+    private static readonly Scalar PaddingValue = float.NegativeInfinity.ToScalar();
+
     /// <summary>Encodes and pools token windows.</summary>
     /// <param name="model">The encoder, on <paramref name="device"/>.</param>
     /// <param name="device">Where the model lives.</param>
@@ -54,7 +57,7 @@ internal static class BatchEncoder
         {
             EmbeddingPooling.Mean => (hidden * weights).sum(1) / weights.sum(1),
             EmbeddingPooling.Cls => hidden.select(1, 0),
-            EmbeddingPooling.Max => hidden.masked_fill(weights.eq(0), float.NegativeInfinity).amax([1]),
+            EmbeddingPooling.Max => hidden.masked_fill(weights.eq(ScalarConstants.Zero), PaddingValue).amax([1]),
             _ => throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "Unknown pooling."),
         };
     }

@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,13 +7,16 @@ namespace Connectomics.Gpu.Models;
 /// <summary>The key mask of a padded batch in the two forms attention needs, built once per batch.</summary>
 internal sealed class AttentionMask
 {
+    private static readonly Scalar PaddingScore = float.MinValue.ToScalar();
+
     /// <summary>Builds the masks from a [B, S] mask of ones (real tokens) and zeros (padding).</summary>
     /// <param name="attentionMask">The mask (int64).</param>
     public AttentionMask(Tensor attentionMask)
     {
         var keys = attentionMask.unsqueeze(1).unsqueeze(1);
         Boolean = keys.to(ScalarType.Bool);
-        Additive = (1.0f - keys.to(ScalarType.Float32)) * float.MinValue;
+        // (1 - keys) * float.MinValue, with 1 - keys computed as TorchSharp's operator does: -keys + 1.
+        Additive = keys.to(ScalarType.Float32).negative().add(ScalarConstants.OneSingle, ScalarConstants.One).mul(PaddingScore);
     }
 
     /// <summary>Wraps masks built earlier by the other constructor (a layer recomputed for gradient checkpointing gets

@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,6 +13,8 @@ internal sealed class EsmEmbeddings : nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>The training-time masking rate times the mask-token probability, hard-coded in ESM.</summary>
     private const double MaskRatioTrain = 0.15 * 0.8;
+
+    private static readonly Scalar UnmaskedShare = (1 - MaskRatioTrain).ToScalar();
 
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;
@@ -35,18 +38,28 @@ internal sealed class EsmEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         var embeddings = word_embeddings.forward(inputIds);
         if (_config.TokenDropout)
         {
-            var isMask = inputIds.eq(_config.MaskTokenId);
-            embeddings = embeddings.masked_fill(isMask.unsqueeze(-1), 0.0);
+            Tensor isMask;
+            using (var maskTokenId = _config.MaskTokenId.ToScalar())
+            {
+                isMask = inputIds.eq(maskTokenId);
+            }
+
+            embeddings = embeddings.masked_fill(isMask.unsqueeze(-1), ScalarConstants.ZeroDouble);
             var observed = isMask.sum(-1).to(ScalarType.Float32) / attentionMask.sum(-1);
-            embeddings = (embeddings * (1 - MaskRatioTrain) / (1 - observed).unsqueeze(-1).unsqueeze(-1)).to(embeddings.dtype);
+
+            // embeddings * (1 - MaskRatioTrain) / (1 - observed), with 1 - observed computed as TorchSharp's operator
+            // does: -observed + 1.
+            var unobserved = observed.negative().add(ScalarConstants.One, ScalarConstants.One);
+            embeddings = embeddings.mul(UnmaskedShare).div(unobserved.unsqueeze(-1).unsqueeze(-1)).to(embeddings.dtype);
         }
 
         if (_config.PositionEmbeddingType == PositionEmbeddingType.Absolute)
         {
             // Real tokens count 1, 2, 3, ... from the left, offset by the padding index; padding gets the padding index.
-            var notPad = inputIds.ne(_config.PadTokenId).to(ScalarType.Int32);
-            var positions = (notPad.cumsum(1, ScalarType.Int32) * notPad).to(ScalarType.Int64) + _config.PadTokenId;
-            embeddings = embeddings + position_embeddings.forward(positions);
+            using var padTokenId = _config.PadTokenId.ToScalar();
+            var notPad = inputIds.ne(padTokenId).to(ScalarType.Int32);
+            var positions = (notPad.cumsum(1, ScalarType.Int32) * notPad).to(ScalarType.Int64).add(padTokenId, ScalarConstants.One);
+            embeddings = embeddings.add(position_embeddings.forward(positions), ScalarConstants.One);
         }
 
         return (embeddings * attentionMask.unsqueeze(-1)).to(embeddings.dtype);

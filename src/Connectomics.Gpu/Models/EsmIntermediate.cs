@@ -35,7 +35,6 @@ internal sealed class EsmIntermediate : nn.Module<Tensor, Tensor>, IHasProjectio
             return nn.functional.silu(halves[0]) * halves[1];
         }
 
-        // x * 0.5 * (1 + erf(x / sqrt(2))), in this order, as ESM writes it.
-        return projected * 0.5 * (1.0 + torch.special.erf(projected / Math.Sqrt(2.0)));
+        return ExactGelu.Apply(projected);
     }
 }

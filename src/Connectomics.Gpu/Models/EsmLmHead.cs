@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,9 +37,9 @@ internal sealed class EsmLmHead : nn.Module<Tensor, Tensor>, IHasProjections
     {
         using var scope = torch.NewDisposeScope();
         var x = Projections.Project("dense", features).to(ScalarType.Float32);
-        x = x * 0.5 * (1.0 + torch.special.erf(x / Math.Sqrt(2.0)));
+        x = ExactGelu.Apply(x);
         x = layer_norm.forward(x);
-        var logits = Projections.Project("decoder", x).to(ScalarType.Float32) + bias;
+        var logits = Projections.Project("decoder", x).to(ScalarType.Float32).add(bias, ScalarConstants.One);
         return scope.MoveToOuter(logits);
     }
 }

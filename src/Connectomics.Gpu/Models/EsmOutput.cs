@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,5 +19,5 @@ internal sealed class EsmOutput : nn.Module<Tensor, Tensor, Tensor>, IHasProject
 
     /// <inheritdoc />
     public override Tensor forward(Tensor intermediate, Tensor residual)
-        => Projections.Project("dense", intermediate).to(residual.dtype) + residual;
+        => Projections.Project("dense", intermediate).to(residual.dtype).add(residual, ScalarConstants.One);
 }

@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,13 +52,17 @@ internal sealed class EsmSelfAttention : nn.Module<Tensor, AttentionMask, Tensor
         if (_implementation == AttentionImplementation.Eager)
         {
             // ESM scales the queries (not the scores) before the rotation.
-            q = q * Math.Pow(_headDim, -0.5);
+            using (var scale = Math.Pow(_headDim, -0.5).ToScalar())
+            {
+                q = q.mul(scale);
+            }
+
             if (rotary_embeddings is not null)
             {
                 (q, k) = rotary_embeddings.forward(q, k);
             }
 
-            var scores = q.matmul(k.transpose(-1, -2)) + mask.Additive.to(q.dtype);
+            var scores = q.matmul(k.transpose(-1, -2)).add(mask.Additive.to(q.dtype), ScalarConstants.One);
             context = scores.softmax(-1).matmul(v);
         }
         else

@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,5 +22,5 @@ internal sealed class EsmSelfOutput : nn.Module<Tensor, Tensor, Tensor>, IHasPro
     /// <param name="residual">The layer input (float32).</param>
     /// <returns>The sum, in the residual's dtype.</returns>
     public override Tensor forward(Tensor context, Tensor residual)
-        => Projections.Project("dense", context).to(residual.dtype) + residual;
+        => Projections.Project("dense", context).to(residual.dtype).add(residual, ScalarConstants.One);
 }

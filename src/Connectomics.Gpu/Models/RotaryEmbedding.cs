@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,12 @@ internal sealed class RotaryEmbedding : nn.Module<Tensor, Tensor, (Tensor Query,
         : base("rotary_embeddings")
     {
         // 1 / 10000^(2j/d) for j = 0 .. d/2-1, computed in float32 as the reference does.
-        inv_freq = 1.0f / torch.pow(10000f, torch.arange(0, dim, 2, dtype: ScalarType.Int64).to(ScalarType.Float32) / dim);
+        // The base is a 0-dim float32 tensor (TorchSharp's torch.pow takes tensors), and 1.0f / x is TorchSharp's
+        // x.reciprocal() * 1.0f.
+        using var width = dim.ToScalar();
+        using var theta = torch.tensor(10000f);
+        var exponents = torch.arange(ScalarConstants.Zero, width, ScalarConstants.Two, dtype: ScalarType.Int64).to(ScalarType.Float32).div(width);
+        inv_freq = torch.pow(theta, exponents).reciprocal().mul(ScalarConstants.OneSingle);
         register_buffer(nameof(inv_freq), inv_freq, persistent: true);
     }
 
@@ -25,8 +31,8 @@ internal sealed class RotaryEmbedding : nn.Module<Tensor, Tensor, (Tensor Query,
     /// <returns>The rotated queries and keys.</returns>
     public override (Tensor Query, Tensor Key) forward(Tensor query, Tensor key)
     {
-        var length = key.shape[^2];
-        var t = torch.arange(length, dtype: ScalarType.Int64, device: inv_freq.device).to(inv_freq.dtype);
+        using var length = key.shape[^2].ToScalar();
+        var t = torch.arange(ScalarConstants.Zero, length, ScalarConstants.One, dtype: ScalarType.Int64, device: inv_freq.device).to(inv_freq.dtype);
         var freqs = torch.outer(t, inv_freq);
         var emb = torch.cat([freqs, freqs], dim: -1);
         var cos = emb.cos().unsqueeze(0).unsqueeze(0).to(query.dtype);
@@ -38,6 +44,6 @@ internal sealed class RotaryEmbedding : nn.Module<Tensor, Tensor, (Tensor Query,
     {
         var halves = x.chunk(2, -1);
         var rotated = torch.cat([-halves[1], halves[0]], dim: -1);
-        return (x * cos) + (rotated * sin);
+        return (x * cos).add(rotated * sin, ScalarConstants.One);
     }
 }

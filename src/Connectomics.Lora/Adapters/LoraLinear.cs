@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -145,8 +146,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             b = b.to(x.dtype);
         }
 
-        var update = nn.functional.linear(nn.functional.linear(x, a), b) * Scaling;
-        return result + update.to(result.dtype);
+        using var scaling = Scaling.ToScalar();
+        var update = nn.functional.linear(nn.functional.linear(x, a), b).mul(scaling);
+        return result.add(update.to(result.dtype), ScalarConstants.One);
     }
 
     /// <summary>Folds the update into the base weight: <c>W += scaling · B·A</c> (computed in float32, then stored in
@@ -162,7 +164,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         using (torch.no_grad())
         {
             var weight = BaseLayer.weight!;
-            weight.add_(Delta().to(weight.dtype));
+            weight.add_(Delta().to(weight.dtype), ScalarConstants.One);
         }
 
         IsMerged = true;
@@ -221,7 +223,11 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>Computes <c>scaling · B·A</c> [out, in] in float32.</summary>
     /// <returns>The update of the base weight.</returns>
-    internal Tensor Delta() => lora_B.weight!.to(ScalarType.Float32).matmul(lora_A.weight!.to(ScalarType.Float32)) * Scaling;
+    internal Tensor Delta()
+    {
+        using var scaling = Scaling.ToScalar();
+        return lora_B.weight!.to(ScalarType.Float32).matmul(lora_A.weight!.to(ScalarType.Float32)).mul(scaling);
+    }
 
     /// <summary>Hands the base layer back (unregistered from this module, so disposing this one leaves it alive).</summary>
     /// <returns>The base layer, with the update merged if it was.</returns>

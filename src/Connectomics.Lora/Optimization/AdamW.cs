@@ -1,6 +1,7 @@
 using System.Globalization;
 using Connectomics.Gpu.Weights;
 using Connectomics.Lora.StateDicts;
+using Connectomics.TorchScalars;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -131,11 +132,15 @@ public sealed class AdamW : IDisposable
 
         var beta1 = Options.Beta1;
         var beta2 = Options.Beta2;
-        var epsilon = Options.Epsilon;
+        using var beta1Scalar = beta1.ToScalar();
+        using var beta2Scalar = beta2.ToScalar();
+        using var gradientShare = (1 - beta1).ToScalar();
+        using var squaredGradientShare = (1 - beta2).ToScalar();
+        using var epsilon = Options.Epsilon.ToScalar();
         using var noGrad = torch.no_grad();
         foreach (var group in _groups)
         {
-            var decayFactor = 1 - (learningRate * group.Definition.WeightDecay);
+            using var decayFactor = (1 - (learningRate * group.Definition.WeightDecay)).ToScalar();
             foreach (var state in group.States)
             {
                 using var scope = torch.NewDisposeScope();
@@ -147,15 +152,17 @@ public sealed class AdamW : IDisposable
 
                 state.Step++;
                 state.Parameter.mul_(decayFactor);
-                state.FirstMoment.mul_(beta1).add_(grad, alpha: 1 - beta1);
-                state.SecondMoment.mul_(beta2).addcmul_(grad, grad, value: 1 - beta2);
+                state.FirstMoment.mul_(beta1Scalar).add_(grad, alpha: gradientShare);
+                state.SecondMoment.mul_(beta2Scalar).addcmul_(grad, grad, value: squaredGradientShare);
 
                 var biasCorrection1 = 1 - Math.Pow(beta1, state.Step);
                 var biasCorrection2 = 1 - Math.Pow(beta2, state.Step);
                 var stepSize = learningRate / biasCorrection1;
                 var biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
-                var denominator = state.SecondMoment.sqrt().div_(biasCorrection2Sqrt).add_(epsilon);
-                state.Parameter.addcdiv_(state.FirstMoment, denominator, value: -stepSize);
+                using var biasCorrection2SqrtScalar = biasCorrection2Sqrt.ToScalar();
+                using var negativeStepSize = (-stepSize).ToScalar();
+                var denominator = state.SecondMoment.sqrt().div_(biasCorrection2SqrtScalar).add_(epsilon, ScalarConstants.One);
+                state.Parameter.addcdiv_(state.FirstMoment, denominator, value: negativeStepSize);
             }
         }
 

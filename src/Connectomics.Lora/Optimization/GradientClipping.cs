@@ -1,3 +1,4 @@
+using Connectomics.TorchScalars;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,10 +50,14 @@ public static class GradientClipping
             return 0;
         }
 
+        // Tensor.norm(2) is libtorch's linalg_vector_norm over all elements; TorchSharp's linalg.vector_norm would turn
+        // the order into a Scalar that nothing keeps alive during the call.
         var device = grads[0].device;
-        var norms = grads.Select(g => torch.linalg.vector_norm(g.detach(), 2).to(device)).ToArray();
-        var total = torch.linalg.vector_norm(torch.stack(norms), 2);
-        var coefficient = total.add(NormEpsilon).reciprocal_().mul_(maxNorm).clamp_max_(1.0);
+        var norms = grads.Select(g => g.detach().norm(2f).to(device)).ToArray();
+        var total = torch.stack(norms).norm(2f);
+        using var epsilon = NormEpsilon.ToScalar();
+        using var bound = maxNorm.ToScalar();
+        var coefficient = total.add(epsilon, ScalarConstants.One).reciprocal_().mul_(bound).clamp_max_(ScalarConstants.OneDouble);
         foreach (var grad in grads)
         {
             grad.mul_(coefficient.to(grad.device));

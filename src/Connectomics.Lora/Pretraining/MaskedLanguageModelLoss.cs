@@ -1,4 +1,5 @@
 using Connectomics.Gpu.Models;
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,7 +38,8 @@ public static class MaskedLanguageModelLoss
         var flatLogits = logits.reshape(-1, vocabulary);
         var flatLabels = labels.reshape(-1);
         var summed = nn.functional.cross_entropy(flatLogits, flatLabels, ignore_index: IgnoreIndex, reduction: nn.Reduction.Sum);
-        var count = flatLabels.ne(IgnoreIndex).sum().to(summed.dtype).clamp_min(1.0);
+        using var ignoreIndex = IgnoreIndex.ToScalar();
+        var count = flatLabels.ne(ignoreIndex).sum().to(summed.dtype).clamp_min(ScalarConstants.OneDouble);
         return scope.MoveToOuter(summed / count);
     }
 
@@ -61,7 +63,8 @@ public static class MaskedLanguageModelLoss
 
         using var scope = torch.NewDisposeScope();
         var hidden = model.Encode(batch.InputIds, batch.AttentionMask);
-        var labelled = batch.Labels.ne(IgnoreIndex);
+        using var ignoreIndex = IgnoreIndex.ToScalar();
+        var labelled = batch.Labels.ne(ignoreIndex);
         var logits = model.PredictTokens(hidden[labelled]);
         var labels = batch.Labels[labelled];
         return scope.MoveToOuter(Compute(logits, labels));

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Connectomics.Gpu.Runtime;
 using Connectomics.Gpu.Tokenization;
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -85,26 +86,32 @@ public sealed class MaskedTokenSampler : IDisposable
         using var scope = torch.NewDisposeScope();
         var device = inputIds.device;
         var ids = inputIds.to(CPU);
-        var eligible = attentionMask.to(CPU).ne(0);
+        var eligible = attentionMask.to(CPU).ne(ScalarConstants.Zero);
         foreach (var special in _specialIds)
         {
-            eligible = eligible.logical_and(ids.ne(special));
+            using var specialId = special.ToScalar();
+            eligible = eligible.logical_and(ids.ne(specialId));
         }
 
         var shape = ids.shape;
-        var selectionOdds = torch.full(shape, _options.SelectionProbability, ScalarType.Float32).masked_fill(eligible.logical_not(), 0.0);
+        using var selectionProbability = _options.SelectionProbability.ToScalar();
+        using var ignoreIndex = MaskedLanguageModelLoss.IgnoreIndex.ToScalar();
+        using var maskReplacementProbability = _options.MaskReplacementProbability.ToScalar();
+        using var maskTokenId = MaskTokenId.ToScalar();
+        var selectionOdds = torch.full(shape, selectionProbability, ScalarType.Float32).masked_fill(eligible.logical_not(), ScalarConstants.ZeroDouble);
         var selected = torch.bernoulli(selectionOdds, _generator).to(ScalarType.Bool);
-        var labels = ids.masked_fill(selected.logical_not(), MaskedLanguageModelLoss.IgnoreIndex);
+        var labels = ids.masked_fill(selected.logical_not(), ignoreIndex);
 
-        var replaced = torch.bernoulli(torch.full(shape, _options.MaskReplacementProbability, ScalarType.Float32), _generator).to(ScalarType.Bool).logical_and(selected);
-        var inputs = ids.masked_fill(replaced, MaskTokenId);
+        var replaced = torch.bernoulli(torch.full(shape, maskReplacementProbability, ScalarType.Float32), _generator).to(ScalarType.Bool).logical_and(selected);
+        var inputs = ids.masked_fill(replaced, maskTokenId);
 
         var remaining = 1.0 - _options.MaskReplacementProbability;
         if (_options.RandomReplacementProbability > 0 && remaining > 0)
         {
             // Of the selected tokens not masked, the share that gets a random id, so that it is RandomReplacementProbability of all.
             var scaled = Math.Min(1.0, _options.RandomReplacementProbability / remaining);
-            var randomised = torch.bernoulli(torch.full(shape, scaled, ScalarType.Float32), _generator).to(ScalarType.Bool)
+            using var randomReplacementShare = scaled.ToScalar();
+            var randomised = torch.bernoulli(torch.full(shape, randomReplacementShare, ScalarType.Float32), _generator).to(ScalarType.Bool)
                 .logical_and(selected).logical_and(replaced.logical_not());
             var randomIds = torch.randint(RandomTokenCount, shape, dtype: ScalarType.Int64, generator: _generator);
             inputs = torch.where(randomised, randomIds, inputs);

@@ -1,4 +1,5 @@
 using Connectomics.Gpu.Runtime;
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,7 +29,7 @@ public static class SequencePooling
         using var scope = torch.NewDisposeScope();
         var weights = attentionMask.to(hidden.dtype).unsqueeze(-1);
         var sum = (hidden * weights).sum(1);
-        var count = weights.sum(1).clamp_min(1.0);
+        var count = weights.sum(1).clamp_min(ScalarConstants.OneDouble);
         return (sum / count).MoveToOuterDisposeScope();
     }
 }

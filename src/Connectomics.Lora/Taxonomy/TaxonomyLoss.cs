@@ -1,5 +1,6 @@
 using System.Globalization;
 using Connectomics.Gpu.Runtime;
+using Connectomics.TorchScalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,7 +33,8 @@ public static class TaxonomyLoss
                 var weight = weights[(TaxonomyRank)r];
                 if (weight != 0)
                 {
-                    total = total + (perRank[r].to(ScalarType.Float32) * weight);
+                    using var rankWeight = weight.ToScalar();
+                    total = total.add(perRank[r].to(ScalarType.Float32).mul(rankWeight), ScalarConstants.One);
                 }
             }
 
@@ -91,7 +93,8 @@ public static class TaxonomyLoss
 
             var rankLabels = target.select(1, r);
             var sum = nn.functional.cross_entropy(logits[r], rankLabels, ignore_index: TaxonomyLabels.IgnoreIndex, reduction: nn.Reduction.Sum);
-            var count = rankLabels.ne(TaxonomyLabels.IgnoreIndex).sum().to(sum.dtype).clamp_min(1.0);
+            using var ignoreIndex = TaxonomyLabels.IgnoreIndex.ToScalar();
+            var count = rankLabels.ne(ignoreIndex).sum().to(sum.dtype).clamp_min(ScalarConstants.OneDouble);
             result[r] = (sum / count).MoveToOuterDisposeScope();
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Connectomics.Lora.Optimization;
+using Connectomics.TorchScalars;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -151,7 +152,15 @@ internal sealed class TrainingLoop
                 using var batch = _train.Collate(batches[state.BatchIndex + i], _task.TrainableParameters[0].Parameter.device);
                 var loss = _task.Loss(batch);
                 lossSum += loss.item<float>();
-                (group == 1 ? loss : loss / group).backward();
+                if (group == 1)
+                {
+                    loss.backward();
+                }
+                else
+                {
+                    using var groupSize = group.ToScalar();
+                    loss.div(groupSize).backward();
+                }
                 tokens += batch.TokenCount;
             }
 

@@ -17,11 +17,15 @@ internal static class RuntimeProbeProcess
         }
     }
 
-    public static async Task<JsonElement> RunAsync(string mode)
+    public static async Task<JsonElement> RunAsync(string mode, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
         start.ArgumentList.Add(mode);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         // Variables the probe observes start unset, whatever this test process was started with.
         start.Environment.Remove("THP_MEM_ALLOC_ENABLE");

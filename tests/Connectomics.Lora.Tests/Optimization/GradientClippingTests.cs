@@ -65,6 +65,32 @@ public sealed class GradientClippingTests
     }
 
     [Fact]
+    public void The_norm_is_the_one_linalg_vector_norm_computes_bit_for_bit()
+    {
+        // Gradients of several shapes, one not contiguous, with values over a wide range.
+        using var generator = new torch.Generator(42);
+        var shapes = new long[][] { [7, 13], [5], [3, 4, 6], [64, 33] };
+        var parameters = shapes.Select(shape => new Parameter(torch.zeros(shape))).ToList();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var values = torch.randn(shapes[i], generator: generator) * torch.exp(torch.randn(shapes[i], generator: generator) * 4);
+            parameters[i].grad = i == 3 ? values.t().contiguous().t() : values;
+        }
+
+        var norms = parameters.Select(p => torch.linalg.vector_norm(p.grad!, 2)).ToArray();
+        var expected = torch.linalg.vector_norm(torch.stack(norms), 2).to(torch.ScalarType.Float64).item<double>();
+
+        var norm = GradientClipping.ClipGlobalNorm(parameters, maxNorm: 1e9);
+
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(norm));
+        Assert.False(parameters[3].grad!.is_contiguous());
+        foreach (var parameter in parameters)
+        {
+            parameter.Dispose();
+        }
+    }
+
+    [Fact]
     public void Without_gradients_the_norm_is_zero_and_the_bound_must_be_positive()
     {
         using var a = new Parameter(torch.zeros(2));
