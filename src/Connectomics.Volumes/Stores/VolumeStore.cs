@@ -33,7 +33,7 @@ public sealed class VolumeStore
     private const string VoxelUnit = "voxel";
 
     private readonly VolumeStoreOptions _options;
-    private VolumeFormat? _format;
+    private int _format = -1;
 
     private VolumeStore(IKeyValueStore store, VolumeStoreOptions options)
     {
@@ -49,7 +49,7 @@ public sealed class VolumeStore
 
     /// <summary>Gets the format, once detected (by <see cref="DetectFormatAsync"/>, <see cref="DescribeAsync"/> or
     /// <see cref="OpenArrayAsync"/>); <see langword="null"/> before.</summary>
-    public VolumeFormat? Format => _format;
+    public VolumeFormat? Format => Volatile.Read(ref _format) is var format and >= 0 ? (VolumeFormat)format : null;
 
     /// <summary>Opens a volume by location: a directory path, a <c>file://</c> URI, an <c>http://</c> or <c>https://</c>
     /// address, or a <c>gs://bucket/path</c> address (read over HTTPS from <c>storage.googleapis.com</c>). Nothing is
@@ -130,13 +130,13 @@ public sealed class VolumeStore
     /// <exception cref="VolumeFeatureNotSupportedException">The root is an N5 dataset.</exception>
     public async Task<VolumeFormat> DetectFormatAsync(CancellationToken cancellationToken = default)
     {
-        if (_format is { } known)
+        if (Format is { } known)
         {
             return known;
         }
 
         var detected = await ProbeAsync(cancellationToken).ConfigureAwait(false);
-        _format = detected;
+        Volatile.Write(ref _format, (int)detected);
         return detected;
     }
 
@@ -158,8 +158,31 @@ public sealed class VolumeStore
         var arrays = new List<VolumeArrayDescription>();
         foreach (var entry in catalog.Arrays)
         {
-            var array = await OpenZarrArrayAsync(format, entry.Path, catalog.Consolidated, cancellationToken).ConfigureAwait(false);
             var (voxelSize, unit) = VoxelSizeOf(entry.Image, entry.Multiscale, entry.Level);
+            IChunkedArray array;
+            try
+            {
+                array = await OpenZarrArrayAsync(format, entry.Path, catalog.Consolidated, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VolumeFeatureNotSupportedException error)
+            {
+                arrays.Add(new VolumeArrayDescription
+                {
+                    Name = entry.Path,
+                    Level = entry.Level,
+                    Multiscale = entry.Image?.Path,
+                    Shape = [],
+                    DataType = default,
+                    ChunkShape = [],
+                    CodecSummary = string.Empty,
+                    FillValue = 0,
+                    VoxelSize = voxelSize,
+                    Unit = unit,
+                    NotReadable = error.Message,
+                });
+                continue;
+            }
+
             if (entry.Image is not null)
             {
                 OmeZarrImage.CheckRank(array, entry.Image.Multiscales[entry.Multiscale], entry.Image.MetadataFile);

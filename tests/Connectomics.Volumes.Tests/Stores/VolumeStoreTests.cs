@@ -299,6 +299,26 @@ public sealed class VolumeStoreTests
         Assert.Equal(["labels", "volumes/raw"], (await VolumeStore.Open(directory.Path).DescribeAsync()).Arrays.Select(a => a.Name));
     }
 
+    [Fact]
+    public async Task An_array_this_package_cannot_read_is_described_with_the_reason_and_refused_when_opened()
+    {
+        var store = new MemoryStore("memory:mixed");
+        await ZarrV2Array.CreateAsync(store, "good", new ZarrV2ArrayOptions { Shape = [2, 2, 2], Chunks = [2, 2, 2], DataType = VoxelType.UInt8 });
+        await store.PutAsync("filtered/.zarray", System.Text.Encoding.UTF8.GetBytes("""
+            {"zarr_format": 2, "shape": [4, 4, 4], "chunks": [2, 2, 2], "dtype": "<u2", "order": "C", "fill_value": 0,
+             "compressor": null, "filters": [{"id": "delta", "dtype": "<u2"}]}
+            """));
+
+        var volume = VolumeStore.Open(store);
+        var description = await volume.DescribeAsync();
+        Assert.Equal(["filtered", "good"], description.Arrays.Select(a => a.Name));
+        Assert.Contains("delta", description.Arrays[0].NotReadable, StringComparison.Ordinal);
+        Assert.Empty(description.Arrays[0].Shape);
+        Assert.Null(description.Arrays[1].NotReadable);
+        var error = await Assert.ThrowsAsync<VolumeFeatureNotSupportedException>(() => volume.OpenArrayAsync("filtered"));
+        Assert.Contains("memory:mixed/filtered", error.Message, StringComparison.Ordinal);
+    }
+
     private static void AssertClose((double Z, double Y, double X) expected, (double Z, double Y, double X) actual)
     {
         Assert.Equal(expected.Z, actual.Z, 9);
