@@ -5,7 +5,7 @@ namespace Connectomics.Volumes.Pipelines;
 
 /// <summary>
 /// How a volume pipeline embeds blocks: how voxels are normalised and what a row stands for (a block, a cell of a grid,
-/// a point). Set fluently in <see cref="VolumePipelineBuilder.Embed"/>.
+/// a point). Set fluently in <see cref="VolumePipelineBuilder.Embed(IVolumeEmbeddingModel, Action{VolumeEmbedSettings})"/>.
 /// </summary>
 /// <remarks>
 /// Without <see cref="Normalize"/> the normalisation comes from the array (<see cref="NormalizationResolver"/>):
