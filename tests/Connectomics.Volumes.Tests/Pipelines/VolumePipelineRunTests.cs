@@ -60,10 +60,12 @@ public sealed class VolumePipelineRunTests : IDisposable
         var array = volume.Array();
         array.DropFillChunks();
         var model = new MeanMaxModel();
+        using var metrics = new MetricRecorder();
         VolumePipelineBuilder Build() => EmbeddingPipeline.FromArray(array, "sparse")
             .Blocks(b => b.Size(8).Halo(2).SkipEmpty())
             .Embed(model)
-            .ToLance(_db.Path, "sparse");
+            .ToLance(_db.Path, "sparse")
+            .UseMeterFactory(metrics);
 
         var result = await Build().RunAsync();
         Assert.Equal(PipelineOutcome.Completed, result.Outcome);
@@ -73,6 +75,9 @@ public sealed class VolumePipelineRunTests : IDisposable
         Assert.Equal(19, result.BlocksSkipped);
         Assert.Equal(19, result.Pipeline.RecordsWithoutRows);
         Assert.Equal(8, model.BlocksEncoded);
+        Assert.Equal(8, metrics.Sum("connectomics.volume.blocks.completed"));
+        Assert.Equal(8, metrics.Count("connectomics.volume.block.duration"));
+        Assert.Equal(19, metrics.Sum("connectomics.volume.blocks.skipped", "reason", "empty"));
         var rows = await TableRows.ReadAsync(_db.Path, "sparse");
         Assert.Equal(8, rows.Count);
 
