@@ -17,12 +17,19 @@ public sealed class VolumePipelineRowsTests : IDisposable
     public async Task Block_rows_carry_the_write_box_centre_filled_share_and_vectors_of_a_whole_volume_pass()
     {
         var volume = ReferenceVolume.UInt8(Shape, Index3.All(8));
+        var progress = new RecordedProgress();
         var result = await EmbeddingPipeline.FromArray(volume.Array(), "em/s0", level: 0)
             .Blocks(b => b.Size(8).Halo(HaloSize.Auto))
             .Read(r => r.CacheBytes(1 << 20).Concurrency(3))
             .Embed(new MeanMaxModel())
             .ToLance(_db.Path, "blocks")
-            .RunAsync();
+            .RunAsync(progress);
+
+        var last = progress.Reports.Last();
+        Assert.Equal(27, last.BlocksDone);
+        Assert.Equal(27, last.BlocksTotal);
+        Assert.Equal(27, last.RowsCommitted);
+        Assert.Equal(0, last.BlocksFailed);
 
         Assert.Equal(PipelineOutcome.Completed, result.Outcome);
         Assert.Equal(27, result.BlocksCompleted);
@@ -164,6 +171,13 @@ public sealed class VolumePipelineRowsTests : IDisposable
         Assert.Equal((box.Start.Y + box.Stop.Y) / 2.0, values["cy"]);
         Assert.Equal((box.Start.X + box.Stop.X) / 2.0, values["cx"]);
         Assert.Equal(source, values["source"]);
+    }
+
+    private sealed class RecordedProgress : IProgress<VolumeProgress>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<VolumeProgress> Reports { get; } = new();
+
+        public void Report(VolumeProgress value) => Reports.Enqueue(value);
     }
 
     internal static void AssertVector(float[] expected, float[] actual)
