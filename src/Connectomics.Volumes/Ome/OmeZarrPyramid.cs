@@ -130,6 +130,11 @@ public static class OmeZarrPyramid
         var integer = !(typeof(T) == typeof(Half) || typeof(T) == typeof(float) || typeof(T) == typeof(double));
         var output = new T[unitChannels * unitSpatial.Volume];
         var index = new long[info.Rank];
+        if (grid.Contains(0))
+        {
+            return;
+        }
+
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -184,7 +189,7 @@ public static class OmeZarrPyramid
                 axis--;
             }
 
-            if (axis < 0 || grid.Contains(0))
+            if (axis < 0)
             {
                 return;
             }

@@ -46,8 +46,9 @@ public sealed record VolumeArrayDescription
     /// nothing.</summary>
     public required string Unit { get; init; }
 
-    /// <summary>Gets why the array cannot be read by this package (a sharded precomputed scale, an unsupported encoding),
-    /// or <see langword="null"/> when it can.</summary>
+    /// <summary>Gets why the array cannot be read by this package (a sharded precomputed scale, an unsupported encoding,
+    /// codec or data type), or <see langword="null"/> when it can. A Zarr array that cannot be opened is listed with an
+    /// empty <see cref="Shape"/> and <see cref="ChunkShape"/>.</summary>
     public string? NotReadable { get; init; }
 
     /// <summary>Describes an opened array.</summary>
