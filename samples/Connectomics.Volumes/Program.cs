@@ -9,7 +9,7 @@ var options = new VolumesCommandLine();
 var root = options.CreateRoot();
 
 root.SetAction((parsed, cancellationToken) => Guarded(parsed, _ =>
-    DemoCommand.RunAsync(parsed.GetValue(options.DemoDirectory)!, parsed.GetValue(options.DemoSize), cancellationToken), cancellationToken));
+    DemoCommand.RunAsync(parsed.GetValue(options.DemoDirectory)!, parsed.GetValue(options.DemoSize), _, cancellationToken), cancellationToken));
 options.Info.SetAction((parsed, cancellationToken) => Guarded(parsed, _ =>
     InfoCommand.RunAsync(parsed.GetValue(options.InfoStore)!, Console.Out, cancellationToken), cancellationToken));
 options.Convert.SetAction((parsed, cancellationToken) => Guarded(parsed, loggerFactory =>
@@ -37,6 +37,32 @@ options.Convert.SetAction((parsed, cancellationToken) => Guarded(parsed, loggerF
         parsed.GetValue(options.CacheMegabytes),
         parsed.GetValue(options.Concurrency));
     return ConvertCommand.RunAsync(request, loggerFactory, cancellationToken);
+}, cancellationToken));
+
+options.Embed.SetAction((parsed, cancellationToken) => Guarded(parsed, async loggerFactory =>
+{
+    var request = new EmbedCommand.Request
+    {
+        Source = parsed.GetValue(options.EmbedSource)!,
+        Array = parsed.GetValue(options.Array),
+        Database = parsed.GetValue(options.Database)!,
+        Table = parsed.GetValue(options.Table)!,
+        Block = parsed.GetValue(options.Block),
+        Halo = parsed.GetValue(options.Halo)!,
+        Cell = parsed.GetValue(options.Cell),
+        PerBlock = parsed.GetValue(options.PerBlock),
+        Points = parsed.GetValue(options.Points),
+        Preset = parsed.GetValue(options.Preset)!,
+        Weights = parsed.GetValue(options.Weights),
+        Seed = parsed.GetValue(options.Seed),
+        CacheMegabytes = parsed.GetValue(options.CacheMegabytes),
+        Concurrency = parsed.GetValue(options.Concurrency),
+        Shard = parsed.GetValue(options.Shard),
+        ShardCount = parsed.GetValue(options.ShardCount),
+        RunId = parsed.GetValue(options.RunId)!,
+        Restart = parsed.GetValue(options.Restart),
+    };
+    return (await EmbedCommand.RunAsync(request, loggerFactory, cancellationToken)).Code;
 }, cancellationToken));
 
 var parsedArguments = root.Parse(args);
