@@ -40,7 +40,7 @@ internal static class DemoCommand
             Database = database,
             Table = Table,
             Block = Math.Min(128, RoundToStride(size)),
-            Cell = Math.Min(64, RoundToStride(size)),
+            Cell = Math.Min(64, RoundToStride(size / 2)),
             Preset = "tiny",
             Shard = "0/1",
         };
