@@ -136,3 +136,30 @@ public sealed class InfoAndConvertTests(DemoVolumeFixture demo) : IClassFixture<
         VolumesTool.Run(_work.Path, arguments).SingleError(code: 2);
     }
 }
+
+/// <summary>A volume served over HTTP (a loopback server with range requests) is described and converted like one on disk.</summary>
+public sealed class HttpSourceTests(DemoVolumeFixture demo) : IClassFixture<DemoVolumeFixture>, IDisposable
+{
+    private readonly TempDirectory _work = new("connectomics-volumes-http");
+
+    public void Dispose() => _work.Dispose();
+
+    [Fact]
+    public async Task An_http_source_is_described_and_converted_voxel_for_voxel()
+    {
+        demo.Run.Succeeded();
+        await using var server = new Connectomics.Volumes.Tests.Stores.LoopbackHttpServer(demo.Image);
+        var url = server.BaseAddress.ToString().TrimEnd('/');
+
+        var info = VolumesTool.Run(_work.Path, "info", url).Succeeded();
+        Assert.Equal("Zarr v3 (OME-Zarr 0.5)", info.Summary("format"));
+        Assert.Contains("  shards: [128, 128, 128]\n", info.Stdout, StringComparison.Ordinal);
+
+        VolumesTool.Run(_work.Path, "convert", url, "copy", "--format", "zarr2", "--codec", "gzip").Succeeded();
+        var expected = await VolumesTool.ReadAllAsync(await VolumesTool.OpenAsync(demo.Image));
+        Assert.Equal(expected, await VolumesTool.ZarrPythonReadAsync(_work.File("copy"), _work.File("copy.bin")));
+
+        // The shards were read in ranges (index, then inner chunks), never whole.
+        Assert.Contains(server.Requests, r => r.Path.StartsWith("s0/c/", StringComparison.Ordinal) && r.Range is not null);
+    }
+}
