@@ -28,6 +28,7 @@ namespace Connectomics.Volumes.Stores;
 public sealed class VolumeStore
 {
     private const int MaxGroupDepth = 32;
+    private const int MaxProbedChildren = 64;
     private const string VoxelUnit = "voxel";
 
     private readonly VolumeStoreOptions _options;
@@ -286,8 +287,25 @@ public sealed class VolumeStore
             throw new VolumeFeatureNotSupportedException(Location, "N5", "the root holds an N5 attributes.json; Zarr v2, Zarr v3 and Neuroglancer precomputed are read.");
         }
 
+        // A hierarchy whose root group metadata was never written (arrays created on their own): the nodes just below
+        // the root tell the format, where the store can be listed.
+        var children = await ListChildrenAsync(string.Empty, cancellationToken).ConfigureAwait(false) ?? [];
+        foreach (var child in children.Take(MaxProbedChildren))
+        {
+            if (await ExistsAsync(StoreKey.Join(child, "zarr.json"), cancellationToken).ConfigureAwait(false))
+            {
+                return VolumeFormat.ZarrV3;
+            }
+
+            if (await ExistsAsync(StoreKey.Join(child, ZarrV2Array.MetadataFileName), cancellationToken).ConfigureAwait(false)
+                || await ExistsAsync(StoreKey.Join(child, ZarrV2Group.MetadataFileName), cancellationToken).ConfigureAwait(false))
+            {
+                return VolumeFormat.ZarrV2;
+            }
+        }
+
         throw new VolumeFormatException(Location,
-            "no volume here: looked for zarr.json (Zarr v3), .zgroup, .zarray and .zmetadata (Zarr v2) and info (Neuroglancer precomputed) at its root, and found none.");
+            "no volume here: looked for zarr.json (Zarr v3), .zgroup, .zarray and .zmetadata (Zarr v2) and info (Neuroglancer precomputed) at its root, and for Zarr metadata in the folders just below it, and found none.");
     }
 
     private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>

@@ -221,6 +221,44 @@ public sealed class VolumeStoreTests
         Assert.Equal(data, region.Data.ToArray());
     }
 
+    [Fact]
+    public async Task Over_http_the_ome_levels_are_found_and_other_arrays_open_by_name()
+    {
+        using var directory = new TempDirectory("volume-store-http");
+        var files = new FileSystemStore(directory.Path);
+        var options = new Connectomics.Volumes.Ome.OmeZarrImageOptions { Name = "served" };
+        foreach (var level in Connectomics.Volumes.Ome.OmeZarrPyramid.PlanLevels(options.Axes, [4, 4, 4], [4, 4, 4], [30, 8, 8], 2))
+        {
+            options.Levels.Add(level);
+        }
+
+        var writer = await Connectomics.Volumes.Ome.OmeZarrWriter.CreateAsync(files, string.Empty, options);
+        var data = Ramp(64, seed: 2);
+        await writer.Levels[0].WriteUnitAsync(new long[] { 0, 0, 0 }, data);
+        var extra = await ZarrV3Array.CreateAsync(files, "extra/raw", new ZarrV3ArrayOptions { Shape = [2, 2, 2], ChunkShape = [2, 2, 2], Codecs = [ZarrV3Codec.Bytes()] });
+        await extra.WriteUnitAsync(new long[] { 0, 0, 0 }, Ramp(8, seed: 4));
+
+        await using var server = new LoopbackHttpServer(directory.Path);
+        var volume = VolumeStore.Open(server.BaseAddress.ToString());
+        Assert.IsType<HttpStore>(volume.Store);
+        var description = await volume.DescribeAsync();
+        Assert.False(description.Listed);
+        Assert.Equal(["s0", "s1"], description.Arrays.Select(a => a.Name));
+
+        var s0 = await volume.OpenArrayAsync();
+        Assert.Equal(("s0", "nanometer"), (s0.Name, s0.Unit));
+        Assert.Equal((30d, 8d, 8d), s0.VoxelSize);
+        var region = await new VolumeArray(s0.Array).ReadAsync<byte>(Box3.FromShape(new Index3(4, 4, 4)));
+        Assert.Equal(data, region.Data.ToArray());
+
+        var named = await volume.OpenArrayAsync("extra/raw");
+        Assert.Equal("voxel", named.Unit);
+        Assert.Equal(Ramp(8, seed: 4), (await new VolumeArray(named.Array).ReadAsync<byte>(Box3.FromShape(new Index3(2, 2, 2)))).Data.ToArray());
+
+        var missing = await Assert.ThrowsAsync<ArgumentException>(() => volume.OpenArrayAsync("extra/gt"));
+        Assert.Contains("cannot be listed", missing.Message, StringComparison.Ordinal);
+    }
+
     private static void AssertClose((double Z, double Y, double X) expected, (double Z, double Y, double X) actual)
     {
         Assert.Equal(expected.Z, actual.Z, 9);
