@@ -56,7 +56,7 @@ public sealed class VolumePipeline
             BlocksCompleted = _model.BlocksEmbedded - embeddedBefore,
             BlocksSkipped = Source.BlocksSkipped - skippedBefore,
             BlocksFailed = failed,
-            RetryPending = Pipeline.Options.RetryQuarantined ? failed : 0,
+            RetryPending = result.RetryPending,
             Normalization = Source.Normalization,
         };
         VolumePipelineLog.Finished(_logger, Source.Name, result.Outcome.ToString(), summary.BlocksCompleted, summary.BlocksSkipped, summary.BlocksFailed, summary.Rows, summary.Elapsed);

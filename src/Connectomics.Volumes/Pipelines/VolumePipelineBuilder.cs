@@ -223,7 +223,7 @@ public sealed class VolumePipelineBuilder
     /// The run's memory bound is <c>cache + read concurrency × decoded chunk + (1 + blocks in flight) × read box bytes</c>,
     /// where the read box is a full block's write box grown by the halo and joined with the model's input box, its bytes
     /// counting every channel, and the blocks in flight are those the engine's queues hold,
-    /// <c>3 × queue capacity + prepare workers + encode workers</c> (6 with a volume pipeline's settings). A bound above
+    /// <c>3 × queue capacity + prepare workers + encode workers</c> (5 with a volume pipeline's settings: queue capacity 1, one prepare and one encode worker). A bound above
     /// <see cref="ReadSettings.MaxMemoryBytes"/> is refused.
     /// </remarks>
     /// <param name="cancellationToken">Cancels opening the volume and sampling it for the normalisation.</param>

@@ -20,7 +20,7 @@ public sealed record VolumeRunResult
     /// <summary>Gets the blocks this process could not read.</summary>
     public long BlocksFailed { get; init; }
 
-    /// <summary>Gets the blocks this process quarantined: not done, a resumed run tries them again.</summary>
+    /// <summary>Gets the shard's quarantined blocks still to do: not done, a resumed run tries them again first.</summary>
     public long RetryPending { get; init; }
 
     /// <summary>Gets the rows this process committed.</summary>

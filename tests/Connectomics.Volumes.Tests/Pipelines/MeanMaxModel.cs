@@ -59,7 +59,8 @@ internal sealed class MeanMaxModel : IVolumeEmbeddingModel
             }
 
             output.Add(vectors);
-            AfterBlock?.Invoke(Interlocked.Increment(ref _blocksEncoded));
+            var encoded = Interlocked.Increment(ref _blocksEncoded);
+            AfterBlock?.Invoke(encoded);
         }
 
         return Task.FromResult<IReadOnlyList<ReadOnlyMemory<float>>>(output);
