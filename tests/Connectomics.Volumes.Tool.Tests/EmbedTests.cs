@@ -44,6 +44,10 @@ public sealed class EmbedTests(DemoVolumeFixture demo) : IClassFixture<DemoVolum
             Assert.True(covered.Add((z0, y0, x0)), $"cell at {z0}, {y0}, {x0} twice");
             Assert.StartsWith($"b{At("block_id")}/c", row.GetProperty("id").GetString(), StringComparison.Ordinal);
             Assert.Equal(4, row.GetProperty("vector").GetArrayLength());
+
+            // Centres in nanometres: the demo's voxels are 8 nm.
+            Assert.Equal((z0 + z1) / 2.0 * 8, row.GetProperty("cz").GetDouble());
+            Assert.Equal((x0 + x1) / 2.0 * 8, row.GetProperty("cx").GetDouble());
             Assert.All(row.GetProperty("vector").EnumerateArray(), v => Assert.True(float.IsFinite(v.GetSingle())));
         }
 

@@ -84,9 +84,10 @@ internal static class EmbedCommand
 
         var (shard, shardSource) = ShardResolution.Resolve(request.Shard, request.ShardCount);
         var points = request.Points is { } file ? PointsFile.Read(file) : null;
-        var source = await VolumeStore.Open(request.Source).OpenArrayAsync(request.Array, cancellationToken);
+        var store = VolumeStore.Open(request.Source);
+        var source = await store.OpenArrayAsync(request.Array, cancellationToken);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"input: {request.Source}, array {source.Name} ({InfoCommand.DataTypeName(source.Array.Info.DataType)}, {ShapeText.Format(source.Array.Info.Shape)}); table '{request.Table}' in {request.Database}; run '{request.RunId}', shard {shard} ({shardSource})"));
+            $"input: {request.Source}, array {source.Name} ({InfoCommand.DataTypeName(source.Array.Info.DataType)}, {ShapeText.Format(source.Array.Info.Shape)}, voxels {source.VoxelSize.Z} x {source.VoxelSize.Y} x {source.VoxelSize.X} {source.Unit}); table '{request.Table}' in {request.Database}; run '{request.RunId}', shard {shard} ({shardSource})"));
 
         using var unet = request.Weights is { } weights
             ? UNet3dModel.FromSafetensors(weights, File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, "config.json")) || Directory.Exists(weights) ? null : UNet3dPresets.Get(request.Preset))
@@ -96,7 +97,7 @@ internal static class EmbedCommand
             $"model: 3-D U-Net '{unet.Name}' ({(request.Weights is null ? $"random weights, seed {request.Seed}" : request.Weights)}), {unet.FeatureChannels} features, context {unet.Context}, output stride {unet.OutputStride}"));
 
         var display = EmbeddingProgressDisplay.ForConsole();
-        var builder = EmbeddingPipeline.FromArray(source.Array, source.Name, source.Level)
+        var builder = EmbeddingPipeline.FromVolume(store, source.Name)
             .Blocks(b =>
             {
                 b.Size(request.Block);
