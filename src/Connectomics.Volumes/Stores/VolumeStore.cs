@@ -18,8 +18,9 @@ namespace Connectomics.Volumes.Stores;
 /// <remarks>
 /// <para>The format is detected on first use by looking, in order, for <c>zarr.json</c> (Zarr v3), <c>.zgroup</c>,
 /// <c>.zarray</c> or <c>.zmetadata</c> (Zarr v2) and <c>info</c> (precomputed). Arrays are found from OME-Zarr
-/// <c>multiscales</c>, Zarr v2 consolidated metadata and, where the store can be listed (directories, memory), the
-/// group hierarchy; an HTTP store cannot be listed, so its other arrays must be named.</para>
+/// <c>multiscales</c>, consolidated metadata (Zarr v2 <c>.zmetadata</c>, Zarr v3 inline <c>consolidated_metadata</c>)
+/// and, where the store can be listed (directories, memory), the group hierarchy; an HTTP store cannot be listed, so
+/// arrays that no such metadata names must be named to be opened.</para>
 /// <para>Voxel sizes come from the OME-Zarr <c>scale</c> transformations (spatial axes, converted to nanometres from
 /// their unit) or the precomputed <c>resolution</c>; an array without either has voxels of size 1 in unit
 /// <c>voxel</c>.</para>
@@ -464,6 +465,7 @@ public sealed class VolumeStore
     private async Task<Catalog> WalkAsync(VolumeFormat format, CancellationToken cancellationToken)
     {
         var consolidated = format == VolumeFormat.ZarrV2 ? await ZarrV2ConsolidatedMetadata.ReadAsync(Store, string.Empty, cancellationToken).ConfigureAwait(false) : null;
+        var v3Nodes = format == VolumeFormat.ZarrV3 ? await ReadV3ConsolidatedNodesAsync(cancellationToken).ConfigureAwait(false) : null;
         var found = new Dictionary<string, CatalogEntry>(StringComparer.Ordinal);
         var order = new List<string>();
         var images = new List<OmeZarrImage>();
@@ -494,7 +496,7 @@ public sealed class VolumeStore
                 }
             }
 
-            if (consolidated is not null || depth >= MaxGroupDepth)
+            if (consolidated is not null || v3Nodes is not null || depth >= MaxGroupDepth)
             {
                 return;
             }
@@ -545,12 +547,80 @@ public sealed class VolumeStore
                     Add(new CatalogEntry(path, null, 0, 0));
                 }
             }
+
+            if (v3Nodes is not null)
+            {
+                foreach (var (path, isArray) in v3Nodes)
+                {
+                    if (!isArray && path.Length > 0)
+                    {
+                        await VisitAsync(path, MaxGroupDepth).ConfigureAwait(false);
+                    }
+                }
+
+                foreach (var (path, isArray) in v3Nodes)
+                {
+                    if (isArray)
+                    {
+                        Add(new CatalogEntry(path, null, 0, 0));
+                    }
+                }
+            }
         }
 
         // OME-Zarr levels in pyramid order first (as found), then the other arrays by path.
         var ome = order.Where(p => found[p].Image is not null);
         var others = order.Where(p => found[p].Image is null).Order(StringComparer.Ordinal);
         return new Catalog([.. ome.Concat(others).Select(p => found[p])], images, consolidated, listed);
+    }
+
+    /// <summary>Reads the nodes a Zarr v3 root lists in its inline <c>consolidated_metadata</c> (zarr-python 3 writes it),
+    /// path to whether it is an array; <see langword="null"/> when the root has none.</summary>
+    private async Task<SortedDictionary<string, bool>?> ReadV3ConsolidatedNodesAsync(CancellationToken cancellationToken)
+    {
+        var bytes = await Store.GetAsync("zarr.json", cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var file = NodeLocation.Of(Store, "zarr.json");
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("consolidated_metadata", out var consolidatedMetadata)
+                || consolidatedMetadata.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (consolidatedMetadata.ValueKind != JsonValueKind.Object || !consolidatedMetadata.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object)
+            {
+                throw new VolumeFormatException(file, "field 'consolidated_metadata.metadata' is missing or not an object.");
+            }
+
+            var nodes = new SortedDictionary<string, bool>(StringComparer.Ordinal);
+            foreach (var node in metadata.EnumerateObject())
+            {
+                var path = node.Name.Trim('/');
+                var nodeType = node.Value.ValueKind == JsonValueKind.Object && node.Value.TryGetProperty("node_type", out var type) && type.ValueKind == JsonValueKind.String
+                    ? type.GetString()
+                    : null;
+                if (path.Length == 0 || nodeType is not ("array" or "group"))
+                {
+                    throw new VolumeFormatException(file, $"field 'consolidated_metadata.metadata' has the entry '{node.Name}', which is not an array's or a group's metadata.");
+                }
+
+                nodes[path] = nodeType == "array";
+            }
+
+            return nodes;
+        }
+        catch (JsonException error)
+        {
+            throw new VolumeFormatException(file, $"is not valid JSON ({error.Message})", error);
+        }
     }
 
     private static IEnumerable<string> ConsolidatedGroups(ZarrV2ConsolidatedMetadata consolidated)

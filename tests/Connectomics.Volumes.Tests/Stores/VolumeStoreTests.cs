@@ -259,6 +259,46 @@ public sealed class VolumeStoreTests
         Assert.Contains("cannot be listed", missing.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Over_http_a_zarr_v3_root_with_consolidated_metadata_lists_every_array()
+    {
+        using var directory = new TempDirectory("volume-store-v3-consolidated");
+        var files = new FileSystemStore(directory.Path);
+        var raw = await ZarrV3Array.CreateAsync(files, "volumes/raw", new ZarrV3ArrayOptions { Shape = [2, 2, 2], ChunkShape = [2, 2, 2], Codecs = [ZarrV3Codec.Bytes()] });
+        await raw.WriteUnitAsync(new long[] { 0, 0, 0 }, Ramp(8, seed: 6));
+        await ZarrV3Array.CreateAsync(files, "labels", new ZarrV3ArrayOptions { Shape = [2, 2, 2], ChunkShape = [1, 2, 2], DataType = VoxelType.UInt32, Codecs = [ZarrV3Codec.Bytes()] });
+        await ZarrV3Group.CreateAsync(files, "volumes");
+
+        // The inline consolidated metadata zarr-python 3 writes into the root group's zarr.json.
+        var root = new JsonObject
+        {
+            ["zarr_format"] = 3,
+            ["node_type"] = "group",
+            ["attributes"] = new JsonObject(),
+            ["consolidated_metadata"] = new JsonObject
+            {
+                ["kind"] = "inline",
+                ["must_understand"] = false,
+                ["metadata"] = new JsonObject
+                {
+                    ["labels"] = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory.Path, "labels", "zarr.json"))),
+                    ["volumes"] = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory.Path, "volumes", "zarr.json"))),
+                    ["volumes/raw"] = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory.Path, "volumes", "raw", "zarr.json"))),
+                },
+            },
+        };
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "zarr.json"), root.ToJsonString());
+
+        await using var server = new LoopbackHttpServer(directory.Path);
+        var description = await VolumeStore.Open(server.BaseAddress.ToString()).DescribeAsync();
+        Assert.Equal(["labels", "volumes/raw"], description.Arrays.Select(a => a.Name));
+        Assert.Equal([1, 2, 2], description.Arrays[0].ChunkShape);
+        Assert.Equal(VoxelType.UInt32, description.Arrays[0].DataType);
+
+        // The same hierarchy on disk, listed by its folders, gives the same arrays.
+        Assert.Equal(["labels", "volumes/raw"], (await VolumeStore.Open(directory.Path).DescribeAsync()).Arrays.Select(a => a.Name));
+    }
+
     private static void AssertClose((double Z, double Y, double X) expected, (double Z, double Y, double X) actual)
     {
         Assert.Equal(expected.Z, actual.Z, 9);
