@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Connectomics.Volumes.Codecs;
+using Connectomics.Volumes.Ome;
 using Connectomics.Volumes.Stores;
 using Connectomics.Volumes.Zarr.V3;
 
@@ -119,15 +120,23 @@ internal sealed class DemoVolume
             return false;
         }
 
-        var array = await ZarrV3Array.CreateAsync(store, ArrayName, new ZarrV3ArrayOptions
+        var image = new OmeZarrImageOptions
         {
+            Version = OmeZarrVersion.V05,
+            Name = "em-demo",
+            Axes = [OmeAxis.Spatial("z"), OmeAxis.Spatial("y"), OmeAxis.Spatial("x")],
+            DataType = Connectomics.Volumes.Data.VoxelType.UInt8,
+            Codecs = [ZarrV3Codec.Bytes(), ZarrV3Codec.Blosc(BloscCompressor.Zstd, 5, BloscShuffle.Bit)],
+        };
+        image.Levels.Add(new OmeZarrLevel
+        {
+            Path = ArrayName,
             Shape = [Size, Size, Size],
             ChunkShape = [32, 32, 32],
             ShardShape = [128, 128, 128],
-            DataType = Connectomics.Volumes.Data.VoxelType.UInt8,
-            Codecs = [ZarrV3Codec.Bytes(), ZarrV3Codec.Blosc(BloscCompressor.Zstd, 5, BloscShuffle.Bit)],
-            DimensionNames = ["z", "y", "x"],
-        }, cancellationToken);
+            Scale = [VoxelSizeNm, VoxelSizeNm, VoxelSizeNm],
+        });
+        var array = (await OmeZarrWriter.CreateAsync(store, string.Empty, image, cancellationToken)).Levels[0];
         var shards = (Size + 127) / 128;
         var units = Enumerable.Range(0, shards * shards * shards).Select(i => new long[] { i / (shards * shards), i / shards % shards, i % shards });
         await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (unit, token) =>
@@ -151,39 +160,22 @@ internal sealed class DemoVolume
             await array.WriteUnitAsync(unit, buffer, token);
         });
 
-        // The group last: a volume without it is not found, and is written again by the next run.
-        await ZarrV3Group.CreateAsync(store, string.Empty, Attributes(), cancellationToken);
+        // The record of how the volume was made goes into the group's attributes last: a volume without it is written
+        // again by the next run.
+        var attributes = (JsonObject)JsonNode.Parse((await ZarrV3Group.OpenAsync(store, string.Empty, cancellationToken)).Attributes.GetRawText())!;
+        attributes[DemoAttribute] = DemoRecord();
+        await ZarrV3Group.CreateAsync(store, string.Empty, attributes, cancellationToken);
         return true;
     }
 
-    private JsonObject Attributes()
+    private JsonObject DemoRecord() => new()
     {
-        var axes = new JsonArray(
-            new JsonObject { ["name"] = "z", ["type"] = "space", ["unit"] = "nanometer" },
-            new JsonObject { ["name"] = "y", ["type"] = "space", ["unit"] = "nanometer" },
-            new JsonObject { ["name"] = "x", ["type"] = "space", ["unit"] = "nanometer" });
-        var dataset = new JsonObject
-        {
-            ["path"] = ArrayName,
-            ["coordinateTransformations"] = new JsonArray(new JsonObject { ["type"] = "scale", ["scale"] = new JsonArray(VoxelSizeNm, VoxelSizeNm, VoxelSizeNm) }),
-        };
-        return new JsonObject
-        {
-            ["ome"] = new JsonObject
-            {
-                ["version"] = "0.5",
-                ["multiscales"] = new JsonArray(new JsonObject { ["name"] = "em-demo", ["axes"] = axes, ["datasets"] = new JsonArray(dataset) }),
-            },
-            [DemoAttribute] = new JsonObject
-            {
-                ["seed"] = Seed,
-                ["size"] = Size,
-                ["membrane_level"] = MembraneLevel,
-                ["blob_level"] = BlobLevel,
-                ["cells"] = new JsonArray([.. Cells.Select(c => (JsonNode)new JsonArray(c.Z, c.Y, c.X))]),
-            },
-        };
-    }
+        ["seed"] = Seed,
+        ["size"] = Size,
+        ["membrane_level"] = MembraneLevel,
+        ["blob_level"] = BlobLevel,
+        ["cells"] = new JsonArray([.. Cells.Select(c => (JsonNode)new JsonArray(c.Z, c.Y, c.X))]),
+    };
 
     private async Task<bool> IsWrittenAsync(FileSystemStore store, CancellationToken cancellationToken)
     {
