@@ -33,10 +33,10 @@ public sealed class UNetBlockEmbedderExactnessTests
     {
         // model, block size, halo, tile output size
         { "tiny", [16, 16, 16], [20, 20, 20], [64, 64, 64] },
-        { "tiny", [12, 20, 8], [24, 20, 28], [4, 8, 4] },
-        { "tiny", [40, 44, 48], [20, 20, 20], [8, 12, 16] },
-        { "tiny", [8, 8, 32], [32, 0, 20], [5, 9, 30] },
-        { "uneven", [8, 12, 18], [10, 30, 45], [4, 6, 9] },
+        { "tiny", [12, 20, 8], [24, 20, 28], [8, 12, 8] },   // two tiles along z and y, the last one smaller
+        { "tiny", [40, 44, 48], [20, 20, 20], [16, 24, 32] }, // one block; tiles cut at the volume's edge
+        { "tiny", [8, 8, 32], [32, 0, 20], [13, 9, 30] },   // rounded to (12, 8, 28), capped at the block's 8 and 8
+        { "uneven", [8, 12, 18], [10, 30, 45], [4, 12, 9] },
         { "uneven", [40, 24, 27], [0, 0, 0], [64, 64, 64] },
     };
 
@@ -91,8 +91,8 @@ public sealed class UNetBlockEmbedderExactnessTests
     public static TheoryData<string, int[], int[], int[]> PoolingCases => new()
     {
         { "tiny", [16, 16, 16], [20, 20, 20], [64, 64, 64] },
-        { "tiny", [12, 20, 8], [24, 20, 28], [4, 8, 4] },
-        { "uneven", [8, 12, 18], [10, 30, 45], [4, 6, 9] },
+        { "tiny", [12, 20, 8], [24, 20, 28], [8, 12, 8] },
+        { "uneven", [8, 12, 18], [10, 30, 45], [4, 12, 9] },
     };
 
     [Theory]
@@ -133,7 +133,7 @@ public sealed class UNetBlockEmbedderExactnessTests
         var volume = SyntheticVolume.Random(VoxelType.UInt8, 1, Shape, seed: 5);
         var writeBox = new Box3(new Index3(8, 12, 16), new Index3(40, 44, 48));
         ReadOnlyMemory<float>? first = null;
-        foreach (var tile in new[] { 4, 12, 64 })
+        foreach (var tile in new[] { 8, 12, 64 })
         {
             using var embedder = new UNetBlockEmbedder(model, new UNetBlockEmbedderOptions { Tiling = new UNet3dTiling { OutputTileSize = VoxelExtent.Cube(tile) } });
             var block = volume.Block(embedder, 0, writeBox, Index3.All(20), Normalization, BlockRowsByHand.Make(0, writeBox, cell: 16));
