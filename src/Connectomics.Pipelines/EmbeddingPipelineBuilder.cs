@@ -220,6 +220,8 @@ public sealed class EmbeddingPipelineBuilder<TRecord>
             Restart = _options.Restart,
             CheckpointInterval = _options.CheckpointInterval,
             CheckpointRows = _options.CheckpointRows,
+            CheckpointRecords = _options.CheckpointRecords,
+            RetryQuarantined = _options.RetryQuarantined,
             ChunkSize = _options.ChunkSize,
             TokensPerBatch = _options.TokensPerBatch,
             PrepareWorkers = _options.PrepareWorkers,

@@ -49,6 +49,22 @@ public sealed class EmbeddingPipelineOptions : IValidatableObject
     /// as done: each is listed in the commits (<see cref="Stores.CommitTag.Retry"/>) until a later attempt succeeds.
     /// Meant for sources whose records are expensive units of work that may fail for passing reasons (volume blocks).
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Only under <see cref="BadRecordPolicy.Quarantine"/> (a failing record fails the run under
+    /// <see cref="BadRecordPolicy.Fail"/>). Each quarantined record is written to the quarantine on its own, keyed by its
+    /// own offset, so a retry that fails again replaces that record's earlier entry; one that succeeds leaves its entry
+    /// there (the table is what is done).
+    /// </para>
+    /// <para>
+    /// A resumed run first reads each listed record alone at its offset and sends it through the stages, then goes on
+    /// from the commit's position. <see cref="PipelineResult.RecordsRejected"/> then counts the shard's records that are
+    /// set aside now (a retry that succeeds takes one off, one that fails again adds none), equal to
+    /// <see cref="PipelineResult.RetryPending"/>; a run that reaches the end with records still pending returns
+    /// <see cref="PipelineOutcome.Completed"/> with <see cref="PipelineResult.RetryPending"/> above 0, and the shard is
+    /// not <see cref="PipelineOutcome.AlreadyComplete"/> until a later run has done them.
+    /// </para>
+    /// </remarks>
     /// <value>The default value is <see langword="false"/>: a quarantined record is done.</value>
     public bool RetryQuarantined { get; set; }
 

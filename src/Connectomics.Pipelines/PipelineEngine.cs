@@ -93,7 +93,7 @@ internal sealed class PipelineEngine<TRecord>
         Log.RunStarting(logger, options.RunId, context.ShardText, plan.Units.Count, plan.AllUnits.Count, plan.Weight, identity.Definition.Name,
             start.Position.ToString(), start.Resumed ? " (resumed)" : options.Restart ? " (restarted)" : string.Empty);
 
-        if (start.Resumed && start.Position.IsDone)
+        if (start.Resumed && start.Position.IsDone && start.Retry.Count == 0)
         {
             Log.AlreadyComplete(logger, options.RunId, context.ShardText, start.StoreVersion!.Value, start.RowsCommitted);
             return Result(context, PipelineOutcome.AlreadyComplete, start, started);
@@ -106,10 +106,15 @@ internal sealed class PipelineEngine<TRecord>
         }
 
         var read = new ReadStage<TRecord>(context);
-        if (!start.Position.Equals(plan.Start))
+        if (!start.Position.Equals(plan.Start) && !_pipeline.Source.Descriptor.UniqueIds)
         {
-            var reread = await read.RebuildSeenIdsAsync(start.Position, cancellationToken).ConfigureAwait(false);
+            var reread = await read.RebuildSeenIdsAsync(start.Position, start.Retry, cancellationToken).ConfigureAwait(false);
             Log.SeenIdsRebuilt(logger, options.RunId, context.ShardText, reread);
+        }
+
+        if (start.Retry.Count > 0)
+        {
+            Log.RetryingRecords(logger, options.RunId, context.ShardText, start.Retry.Count);
         }
 
         var capacity = options.QueueCapacity;
@@ -129,23 +134,24 @@ internal sealed class PipelineEngine<TRecord>
         };
 
         using var reporter = new ProgressReporter(progress, _pipeline.TimeProvider, counters, Depths, options.RunId, context.ShardText, total);
-        write = new WriteStage<TRecord>(context, writer, reporter, start.Position, start.Committed);
+        write = new WriteStage<TRecord>(context, writer, reporter, start);
         using var gauge = telemetry.Observe(() => Depths().Select(d => new Measurement<int>(d.Value, [.. context.Tags, new("stage", d.Key)])));
         reporter.Start();
 
         await Task.WhenAll(
-            failure.RunAsync(() => read.RunAsync(start.Position, readQueue.Writer, window, cancellationToken)),
+            failure.RunAsync(() => read.RunAsync(start.Position, start.Retry, readQueue.Writer, window, cancellationToken)),
             failure.RunAsync(() => new PrepareStage<TRecord>(context).RunAsync(readQueue.Reader, prepareQueue.Writer)),
             failure.RunAsync(() => new EncodeStage<TRecord>(context).RunAsync(prepareQueue.Reader, encodeQueue.Writer)),
             failure.RunAsync(() => write.RunAsync(encodeQueue.Reader, window))).ConfigureAwait(false);
         failure.ThrowIfFailed();
 
-        var outcome = write.Position.IsDone ? PipelineOutcome.Completed : PipelineOutcome.Cancelled;
+        // Reading to the end completes the run even when records stay to be tried again (RetryPending says how many).
+        var outcome = write.Position.IsDone && !read.Stopped ? PipelineOutcome.Completed : PipelineOutcome.Cancelled;
         reporter.Report();
-        return Result(context, outcome, start, started);
+        return Result(context, outcome, start, started, write.Retry.Count);
     }
 
-    private PipelineResult Result(RunContext<TRecord> context, PipelineOutcome outcome, ResumePoint start, long started)
+    private PipelineResult Result(RunContext<TRecord> context, PipelineOutcome outcome, ResumePoint start, long started, int retryPending = 0)
     {
         var counters = context.Counters;
         var elapsed = _pipeline.TimeProvider.GetElapsedTime(started);
@@ -160,6 +166,8 @@ internal sealed class PipelineEngine<TRecord>
             RowsCommitted = counters.RowsCommitted,
             RecordsRead = counters.RecordsRead,
             RecordsRejected = counters.RecordsRejected,
+            RecordsWithoutRows = counters.RecordsWithoutRows,
+            RetryPending = retryPending,
             Commits = counters.Commits,
             UnknownShare = counters.UnknownShare,
             Elapsed = elapsed,

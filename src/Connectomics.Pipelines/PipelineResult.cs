@@ -27,8 +27,25 @@ public sealed record PipelineResult
     /// <summary>Gets the records this process read (rejected ones included).</summary>
     public long RecordsRead { get; init; }
 
-    /// <summary>Gets the records the shard has rejected in all, earlier runs included.</summary>
+    /// <summary>
+    /// Gets the records the shard has rejected in all, earlier runs included; with
+    /// <see cref="EmbeddingPipelineOptions.RetryQuarantined"/>, the records set aside now (retried ones that succeeded
+    /// are taken off).
+    /// </summary>
     public long RecordsRejected { get; init; }
+
+    /// <summary>
+    /// Gets the records this process did without writing a row, because the rows object gave them none
+    /// (<see cref="IMultiRowRecords{TRecord}"/>: a skipped volume block); they count as done.
+    /// </summary>
+    public long RecordsWithoutRows { get; init; }
+
+    /// <summary>
+    /// Gets the records of the shard quarantined and still to be tried again by a later run, under
+    /// <see cref="EmbeddingPipelineOptions.RetryQuarantined"/> (0 otherwise). A run that reads the shard to its end with
+    /// records pending returns <see cref="PipelineOutcome.Completed"/> and this count; running again retries them.
+    /// </summary>
+    public int RetryPending { get; init; }
 
     /// <summary>Gets the commits this process made.</summary>
     public int Commits { get; init; }

@@ -5,9 +5,11 @@ using System.Text;
 namespace Connectomics.Chunks;
 
 /// <summary>
-/// The work units of one shard, chosen from all units of a source deterministically and balanced by cost: units are
-/// taken largest first (ties by ordinal) and each goes to the shard with the least weight so far (ties to the lowest
-/// index). Every shard of a run computes the same split without talking to the others. A shard does its units in
+/// The work units of one shard, chosen from all units of a source deterministically and balanced by cost. Two splits:
+/// <see cref="Create"/> takes units largest first (ties by ordinal) and gives each to the shard with the least weight
+/// so far (ties to the lowest index); <see cref="CreateContiguous"/> gives each shard one contiguous run of the
+/// ordinal order (<see cref="ContiguousRange"/>), which keeps neighbouring units (volume blocks in Morton order)
+/// together. Every shard of a run computes the same split without talking to the others. A shard does its units in
 /// ordinal order.
 /// </summary>
 public sealed class WorkPlan
@@ -47,21 +49,7 @@ public sealed class WorkPlan
     {
         ArgumentNullException.ThrowIfNull(units);
         ArgumentNullException.ThrowIfNull(shard);
-        var all = units.OrderBy(u => u.Ordinal).ToArray();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < all.Length; i++)
-        {
-            if (!keys.Add(all[i].Key))
-            {
-                throw new ArgumentException($"Two work units share the key '{all[i].Key}'.", nameof(units));
-            }
-
-            if (i > 0 && all[i].Ordinal == all[i - 1].Ordinal)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Two work units share the ordinal {all[i].Ordinal}."), nameof(units));
-            }
-        }
-
+        var all = Ordered(units);
         var mine = new List<WorkUnit>();
         if (shard.Count == 1)
         {
@@ -92,6 +80,83 @@ public sealed class WorkPlan
         }
 
         return new WorkPlan(all, shard, mine, Fingerprint(all));
+    }
+
+    /// <summary>
+    /// Splits <paramref name="units"/> between shards in contiguous runs of their ordinal order, balanced by
+    /// <see cref="WorkUnitCost.Weight"/> (<see cref="ContiguousRange"/>), and returns <paramref name="shard"/>'s part.
+    /// The plan's <see cref="InputFingerprint"/> is the one <see cref="Create"/> gives for the same units.
+    /// </summary>
+    /// <param name="units">Every unit of the source; ordinals must be distinct, keys unique.</param>
+    /// <param name="shard">The shard to plan for.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="ArgumentException">Two units share a key or an ordinal.</exception>
+    public static WorkPlan CreateContiguous(IEnumerable<WorkUnit> units, ShardAssignment shard)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        ArgumentNullException.ThrowIfNull(shard);
+        var all = Ordered(units);
+        var (start, stop) = ContiguousRange(all.Select(u => u.Cost.Weight).ToArray(), shard);
+        return new WorkPlan(all, shard, all[start..stop], Fingerprint(all));
+    }
+
+    /// <summary>
+    /// Gets one shard's part of a contiguous split of items in order: the parts of shards 0 … N − 1 follow one another
+    /// and cover every item once. Each item goes to the shard whose share of the total weight holds the item's middle
+    /// (<c>floor(N · (before + weight / 2) / total)</c>), so each part's weight is within about one item's weight of
+    /// <c>total / N</c>; then, when there are at least as many items as shards, each boundary is moved just enough
+    /// for every shard to get at least one item (with fewer items than shards, shard <c>i</c> takes item
+    /// <c>i</c> and the rest none). A weight below 1 counts as 1. Deterministic: every shard computes the same split.
+    /// </summary>
+    /// <param name="weights">Each item's weight, in order.</param>
+    /// <param name="shard">The shard.</param>
+    /// <returns>The shard's items, as the half-open index range <c>[Start, Stop)</c> (empty only with fewer items than shards).</returns>
+    public static (int Start, int Stop) ContiguousRange(IReadOnlyList<long> weights, ShardAssignment shard)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(shard);
+        var count = weights.Count;
+        var shards = shard.Count;
+        if (count < shards)
+        {
+            return (Math.Min(shard.Index, count), Math.Min(shard.Index + 1, count));
+        }
+
+        Int128 total = 0;
+        for (var i = 0; i < count; i++)
+        {
+            total += Math.Max(1, weights[i]);
+        }
+
+        // bounds[k] is where shard k starts; shard k owns [bounds[k], bounds[k + 1]).
+        var bounds = new int[shards + 1];
+        bounds[shards] = count;
+        Int128 before = 0;
+        var owner = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var weight = Math.Max(1, weights[i]);
+            var mine = (int)Int128.Min(shards - 1, shards * ((2 * before) + weight) / (2 * total));
+            while (owner < mine)
+            {
+                bounds[++owner] = i;
+            }
+
+            before += weight;
+        }
+
+        while (owner < shards - 1)
+        {
+            bounds[++owner] = count;
+        }
+
+        // Every shard at least one item: shard k starts after k items and leaves one to each shard after it.
+        for (var k = 1; k < shards; k++)
+        {
+            bounds[k] = Math.Min(Math.Max(bounds[k], bounds[k - 1] + 1), count - (shards - k));
+        }
+
+        return (bounds[shard.Index], bounds[shard.Index + 1]);
     }
 
     /// <summary>Gets the units still to do from <paramref name="position"/> on, with the offset to start each at.</summary>
@@ -136,6 +201,26 @@ public sealed class WorkPlan
 
     /// <summary>Gets the position where this shard starts: its first unit, or done when it has none.</summary>
     public WorkPosition Start => Units.Count > 0 ? WorkPosition.Within(Units[0].Key, 0) : WorkPosition.Done;
+
+    private static WorkUnit[] Ordered(IEnumerable<WorkUnit> units)
+    {
+        var all = units.OrderBy(u => u.Ordinal).ToArray();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (!keys.Add(all[i].Key))
+            {
+                throw new ArgumentException($"Two work units share the key '{all[i].Key}'.", nameof(units));
+            }
+
+            if (i > 0 && all[i].Ordinal == all[i - 1].Ordinal)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Two work units share the ordinal {all[i].Ordinal}."), nameof(units));
+            }
+        }
+
+        return all;
+    }
 
     private static string Fingerprint(IEnumerable<WorkUnit> units)
     {

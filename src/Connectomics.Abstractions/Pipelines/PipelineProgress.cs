@@ -24,6 +24,9 @@ public sealed record PipelineProgress
     /// <summary>Gets the records rejected (quarantined), since the run began.</summary>
     public long RecordsRejected { get; init; }
 
+    /// <summary>Gets the records this process did without writing a row (volume blocks that make none, such as skipped ones).</summary>
+    public long RecordsWithoutRows { get; init; }
+
     /// <summary>Gets the records done per second in this process, over the last seconds.</summary>
     public double RecordsPerSecond { get; init; }
 

@@ -4,8 +4,9 @@ using Connectomics.Embeddings;
 namespace Connectomics.Pipelines.Engine;
 
 /// <summary>
-/// The encode stage: several workers take whole chunks and encode their good records in groups of like cost under the
-/// token budget (<see cref="TokenBudgetGroups"/>), so equal chunks make equal calls into the model.
+/// The encode stage: several workers take whole chunks and encode their good records that make rows in groups of like
+/// cost under the token budget (<see cref="TokenBudgetGroups"/>), so equal chunks make equal calls into the model. A
+/// record of <c>n</c> rows gets one memory of <c>n × dimension</c> values back, the rows one after another.
 /// </summary>
 /// <typeparam name="TRecord">The record type.</typeparam>
 internal sealed class EncodeStage<TRecord>
@@ -22,10 +23,11 @@ internal sealed class EncodeStage<TRecord>
         var token = _run.Failure.Token;
         var model = _run.Pipeline.Model;
         var dimension = model.Descriptor.Dimension;
+        var multiRow = _run.MultiRows is not null;
         var time = _run.Pipeline.TimeProvider;
         await foreach (var item in input.ReadAllAsync(token).ConfigureAwait(false))
         {
-            var good = item.Good().ToList();
+            var good = item.Encodable().ToList();
             foreach (var group in TokenBudgetGroups.Split(good, item.Prepared, _run.Options.TokensPerBatch))
             {
                 var inputs = new PreparedInput[group.Count];
@@ -48,10 +50,12 @@ internal sealed class EncodeStage<TRecord>
 
                 for (var g = 0; g < group.Count; g++)
                 {
-                    if (vectors[g].Length != dimension)
+                    var rows = item.RowCounts[group[g]];
+                    if (vectors[g].Length != (long)rows * dimension)
                     {
-                        throw new InvalidOperationException(
-                            $"The model {model.Descriptor.Name} returned a vector of {vectors[g].Length} values for record '{item.Ids[group[g]]}'; its dimension is {dimension}.");
+                        throw new InvalidOperationException(rows == 1 && !multiRow
+                            ? $"The model {model.Descriptor.Name} returned a vector of {vectors[g].Length} values for record '{item.Ids[group[g]]}'; its dimension is {dimension}."
+                            : $"The model {model.Descriptor.Name} returned {vectors[g].Length} values for record '{item.Ids[group[g]]}', which makes {rows} row(s) of dimension {dimension}: {(long)rows * dimension} values were due, the rows one after another.");
                     }
 
                     item.Vectors[group[g]] = vectors[g];

@@ -40,4 +40,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 9, EventName = "Restarted", Level = LogLevel.Warning,
         Message = "Run {RunId} shard {Shard}: starting over; the contents of table {Table} were replaced (version {Version})")]
     public static partial void Restarted(ILogger logger, string runId, string shard, string table, ulong version);
+
+    [LoggerMessage(EventId = 10, EventName = "RetryingRecords", Level = LogLevel.Information,
+        Message = "Run {RunId} shard {Shard}: trying {Records} quarantined record(s) again before going on")]
+    public static partial void RetryingRecords(ILogger logger, string runId, string shard, int records);
 }

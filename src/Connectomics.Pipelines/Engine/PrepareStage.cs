@@ -4,8 +4,8 @@ using System.Threading.Channels;
 namespace Connectomics.Pipelines.Engine;
 
 /// <summary>
-/// The prepare stage: several workers take whole chunks and prepare each record that is not already bad; a record
-/// the model cannot use, or with too many unknown units, becomes bad. Chunks leave in any order; the write stage
+/// The prepare stage: several workers take whole chunks and prepare each record that is not already bad and makes at
+/// least one row; a record the model cannot use, or with too many unknown units, becomes bad. Chunks leave in any order; the write stage
 /// restores it.
 /// </summary>
 /// <typeparam name="TRecord">The record type.</typeparam>
@@ -28,7 +28,7 @@ internal sealed class PrepareStage<TRecord>
             var records = item.Chunk.Records;
             for (var i = 0; i < records.Count; i++)
             {
-                if (item.Bad[i] is not null)
+                if (item.Bad[i] is not null || item.RowCounts[i] == 0)
                 {
                     continue;
                 }

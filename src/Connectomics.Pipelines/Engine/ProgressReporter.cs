@@ -80,6 +80,7 @@ internal sealed class ProgressReporter : IDisposable
                 RecordsTotal = _recordsTotal,
                 RowsCommitted = _counters.RowsCommitted,
                 RecordsRejected = _counters.RecordsRejected,
+                RecordsWithoutRows = _counters.RecordsWithoutRows,
                 RecordsPerSecond = rate,
                 Elapsed = _time.GetElapsedTime(_started, now),
                 EstimatedRemaining = remaining,

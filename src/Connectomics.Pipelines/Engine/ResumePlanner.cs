@@ -4,7 +4,8 @@ namespace Connectomics.Pipelines.Engine;
 
 /// <summary>
 /// Decides where a shard's run starts: over (a restart replaces the table's contents with an empty commit at the
-/// plan's start), after the shard's last commit (when that commit recorded the same run properties), or at the start.
+/// plan's start), after the shard's last commit (when that commit recorded the same run properties; the records its
+/// retry list names are read again first), or at the start.
 /// </summary>
 /// <typeparam name="TRecord">The record type.</typeparam>
 internal sealed class ResumePlanner<TRecord>
@@ -47,6 +48,20 @@ internal sealed class ResumePlanner<TRecord>
             _ = plan.Remaining(position);
         }
 
-        return new ResumePoint(position, Resumed: true, Committed: true, last.Tag.RecordsRead, last.Tag.RowsWritten, last.Tag.RecordsRejected, last.Version);
+        foreach (var retry in last.Tag.Retry)
+        {
+            if (retry.IsDone)
+            {
+                throw new InvalidOperationException($"The last commit of run '{_run.RunId}' shard {_run.ShardText} lists 'done' among the records to try again.");
+            }
+
+            // Throws when the record's unit is outside this shard's plan.
+            _ = plan.Remaining(retry);
+        }
+
+        return new ResumePoint(position, Resumed: true, Committed: true, last.Tag.RecordsRead, last.Tag.RowsWritten, last.Tag.RecordsRejected, last.Version)
+        {
+            Retry = last.Tag.Retry,
+        };
     }
 }

@@ -10,4 +10,8 @@ namespace Connectomics.Pipelines.Engine;
 /// <param name="RowsCommitted">The rows committed up to the position.</param>
 /// <param name="RecordsRejected">The records rejected up to the position.</param>
 /// <param name="StoreVersion">The version of the shard's last commit, when it has one.</param>
-internal sealed record ResumePoint(WorkPosition Position, bool Resumed, bool Committed, long RecordsDone, long RowsCommitted, long RecordsRejected, ulong? StoreVersion);
+internal sealed record ResumePoint(WorkPosition Position, bool Resumed, bool Committed, long RecordsDone, long RowsCommitted, long RecordsRejected, ulong? StoreVersion)
+{
+    /// <summary>Gets the records before <see cref="Position"/> that are not done and are read again first.</summary>
+    public IReadOnlyList<WorkPosition> Retry { get; init; } = [];
+}

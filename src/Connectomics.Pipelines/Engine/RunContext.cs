@@ -18,11 +18,18 @@ internal sealed class RunContext<TRecord>
         Failure = failure;
         Counters = counters;
         Tags = PipelineTelemetry.Tags(RunId, ShardText);
+        MultiRows = pipeline.Rows as IMultiRowRecords<TRecord>;
     }
 
     public EmbeddingPipeline<TRecord> Pipeline { get; }
 
     public EmbeddingPipelineOptions Options => Pipeline.Options;
+
+    /// <summary>Gets the rows object when its records make any number of rows each; null when each makes one.</summary>
+    public IMultiRowRecords<TRecord>? MultiRows { get; }
+
+    /// <summary>Gets a value indicating whether quarantined records stay to be tried again instead of being done.</summary>
+    public bool RetriesQuarantined => Options.RetryQuarantined && Options.BadRecords == BadRecordPolicy.Quarantine;
 
     public string RunId => Pipeline.Options.RunId;
 

@@ -11,6 +11,7 @@ internal sealed class RunCounters
     private long _rowsCommitted;
     private long _rowsWritten;
     private long _recordsRejected;
+    private long _recordsWithoutRows;
     private long _units;
     private long _unknownUnits;
     private long _storeVersion = -1;
@@ -39,6 +40,9 @@ internal sealed class RunCounters
     /// <summary>Gets the records of the shard rejected, earlier runs included.</summary>
     public long RecordsRejected => Interlocked.Read(ref _recordsRejected);
 
+    /// <summary>Gets the records this process has done without a row.</summary>
+    public long RecordsWithoutRows => Interlocked.Read(ref _recordsWithoutRows);
+
     /// <summary>Gets the commits this process has made.</summary>
     public int Commits => Volatile.Read(ref _commits);
 
@@ -56,11 +60,42 @@ internal sealed class RunCounters
     }
 
     /// <summary>Counts a chunk the write stage has taken.</summary>
-    public void ChunkWritten(int records, int rejected, long units, long unknownUnits)
+    /// <param name="records">The records the chunk covers, rejected ones included.</param>
+    /// <param name="rejected">The chunk's records rejected.</param>
+    /// <param name="withoutRows">The chunk's good records that made no row.</param>
+    /// <param name="units">The model units of the chunk's prepared records.</param>
+    /// <param name="unknownUnits">The unknown units among them.</param>
+    public void ChunkWritten(int records, int rejected, int withoutRows, long units, long unknownUnits)
     {
         Interlocked.Add(ref _recordsDone, records);
         Interlocked.Add(ref _recordsRead, records);
         Interlocked.Add(ref _recordsRejected, rejected);
+        Interlocked.Add(ref _recordsWithoutRows, withoutRows);
+        Interlocked.Add(ref _units, units);
+        Interlocked.Add(ref _unknownUnits, unknownUnits);
+    }
+
+    /// <summary>
+    /// Counts a record read again from the commit's retry list: read by this process, but already among the shard's
+    /// records done; when it succeeded it is no longer rejected.
+    /// </summary>
+    /// <param name="succeeded">Whether the record made its rows this time.</param>
+    /// <param name="withoutRows">Whether it succeeded without a row.</param>
+    /// <param name="units">The model units of the prepared record.</param>
+    /// <param name="unknownUnits">The unknown units among them.</param>
+    public void RecordRetried(bool succeeded, bool withoutRows, long units, long unknownUnits)
+    {
+        Interlocked.Increment(ref _recordsRead);
+        if (succeeded)
+        {
+            Interlocked.Decrement(ref _recordsRejected);
+        }
+
+        if (withoutRows)
+        {
+            Interlocked.Increment(ref _recordsWithoutRows);
+        }
+
         Interlocked.Add(ref _units, units);
         Interlocked.Add(ref _unknownUnits, unknownUnits);
     }

@@ -8,8 +8,10 @@ namespace Connectomics.Pipelines.Engine;
 
 /// <summary>
 /// The write stage: one task puts the chunks back in read order (a reorder buffer keyed by chunk sequence), deals
-/// with each chunk's bad records (quarantine, or fail before anything of the chunk is committed), writes its rows and
-/// commits them with the position they bring the shard to, when the commit policy says so and at the end.
+/// with each chunk's bad records (quarantine, or fail before anything of the chunk is committed), writes its rows (a
+/// record's several rows when the rows object is <see cref="IMultiRowRecords{TRecord}"/>) and commits them with the
+/// position they bring the shard to and the records before it still to try again, when the commit policy says so and
+/// at the end.
 /// </summary>
 /// <typeparam name="TRecord">The record type.</typeparam>
 internal sealed class WriteStage<TRecord>
@@ -19,22 +21,29 @@ internal sealed class WriteStage<TRecord>
     private readonly CommitPolicy _policy;
     private readonly ProgressReporter _progress;
     private readonly Dictionary<long, ChunkInFlight<TRecord>> _reorder = [];
+    private readonly List<WorkPosition> _retry;
     private WorkPosition? _committed;
+    private bool _retryChanged;
     private long _pendingRows;
+    private long _pendingRecords;
     private int _waiting;
 
-    public WriteStage(RunContext<TRecord> run, IVectorTableWriter writer, ProgressReporter progress, WorkPosition position, bool positionCommitted)
+    public WriteStage(RunContext<TRecord> run, IVectorTableWriter writer, ProgressReporter progress, ResumePoint start)
     {
         _run = run;
         _writer = writer;
         _progress = progress;
-        _policy = new CommitPolicy(run.Options.CheckpointRows, run.Options.CheckpointInterval, run.Pipeline.TimeProvider);
-        Position = position;
-        _committed = positionCommitted ? position : null;
+        _policy = new CommitPolicy(run.Options.CheckpointRows, run.Options.CheckpointRecords, run.Options.CheckpointInterval, run.Pipeline.TimeProvider);
+        Position = start.Position;
+        _committed = start.Committed ? start.Position : null;
+        _retry = [.. start.Retry];
     }
 
     /// <summary>Gets where the shard stands after the last chunk written.</summary>
     public WorkPosition Position { get; private set; }
+
+    /// <summary>Gets the records before <see cref="Position"/> still to try again, in plan order.</summary>
+    public IReadOnlyList<WorkPosition> Retry => _retry;
 
     /// <summary>Gets the chunks waiting in the reorder buffer for an earlier one.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
@@ -63,7 +72,7 @@ internal sealed class WriteStage<TRecord>
             throw new InvalidOperationException($"Chunk {next} never reached the write stage.");
         }
 
-        if (!Equals(_committed, Position) || _pendingRows > 0)
+        if (!Equals(_committed, Position) || _pendingRows > 0 || _retryChanged)
         {
             await CommitAsync(token).ConfigureAwait(false);
         }
@@ -89,21 +98,59 @@ internal sealed class WriteStage<TRecord>
                     first.File, first.Row, first.Column, first.RecordId);
             }
 
-            await _run.Pipeline.Quarantine!.WriteAsync(_run.RunId, _run.Shard, chunk.Unit, chunk.Offset, bad.Select(b => b.Record).ToArray(), token).ConfigureAwait(false);
+            var quarantine = _run.Pipeline.Quarantine!;
+            if (_run.RetriesQuarantined)
+            {
+                // Each record under its own offset, so that its retry replaces exactly its entry.
+                foreach (var (record, _) in bad)
+                {
+                    await quarantine.WriteAsync(_run.RunId, _run.Shard, chunk.Unit, record.Offset, [record], token).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await quarantine.WriteAsync(_run.RunId, _run.Shard, chunk.Unit, chunk.Offset, bad.Select(b => b.Record).ToArray(), token).ConfigureAwait(false);
+            }
+
             PipelineFaults.Reach(PipelineFaults.QuarantineWritten);
         }
 
         var good = item.Good().ToList();
-        if (good.Count > 0)
+        var rows = good.Sum(i => (long)item.RowCounts[i]);
+        if (rows > 0)
         {
-            await _writer.WriteAsync(Batch(item, good), token).ConfigureAwait(false);
-            _pendingRows += good.Count;
+            await _writer.WriteAsync(Batch(item, good, rows), token).ConfigureAwait(false);
+            _pendingRows += rows;
             PipelineFaults.Reach(PipelineFaults.ChunkWritten);
         }
 
-        _run.Counters.ChunkWritten(chunk.Count, bad.Count, item.Units, item.UnknownUnits);
+        var withoutRows = good.Count(i => item.RowCounts[i] == 0);
+        if (item.Retry is { } retried)
+        {
+            // A record of the retry list, read alone: done now when it is good; otherwise it stays on the list.
+            var succeeded = bad.Count == 0;
+            if (succeeded)
+            {
+                _retry.Remove(retried);
+                _retryChanged = true;
+            }
+
+            _run.Counters.RecordRetried(succeeded, succeeded && withoutRows > 0, item.Units, item.UnknownUnits);
+        }
+        else
+        {
+            if (_run.RetriesQuarantined && bad.Count > 0)
+            {
+                _retry.AddRange(bad.Select(b => WorkPosition.Within(chunk.Unit.Key, b.Record.Offset)));
+                _retryChanged = true;
+            }
+
+            _run.Counters.ChunkWritten(chunk.Count, bad.Count, withoutRows, item.Units, item.UnknownUnits);
+        }
+
+        _pendingRecords += chunk.Count;
         Position = item.PositionAfter;
-        if (_policy.IsDue(_pendingRows))
+        if (_policy.IsDue(_pendingRows, _pendingRecords))
         {
             await CommitAsync(token).ConfigureAwait(false);
         }
@@ -118,6 +165,7 @@ internal sealed class WriteStage<TRecord>
             RecordsRead = counters.RecordsDone,
             RowsWritten = counters.RowsCommitted + _pendingRows,
             RecordsRejected = counters.RecordsRejected,
+            Retry = [.. _retry],
         };
         var time = _run.Pipeline.TimeProvider;
         var started = time.GetTimestamp();
@@ -130,35 +178,62 @@ internal sealed class WriteStage<TRecord>
         counters.Committed(_pendingRows, version);
         Log.Committed(_run.Logger, _run.RunId, _run.ShardText, _pendingRows, version, Position.ToString(), counters.RowsCommitted);
         _pendingRows = 0;
+        _pendingRecords = 0;
+        _retryChanged = false;
         _committed = Position;
         _policy.Committed();
         _progress.Report();
     }
 
-    private VectorBatch Batch(ChunkInFlight<TRecord> item, List<int> good)
+    private VectorBatch Batch(ChunkInFlight<TRecord> item, List<int> good, long rowCount)
     {
         var dimension = _run.Identity.Definition.Dimension;
+        if (rowCount * dimension > Array.MaxLength)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"The chunk at {item.Chunk.Offset} of unit '{item.Chunk.Unit.Key}' makes {rowCount} rows of dimension {dimension}, more than one batch holds; use smaller chunks."));
+        }
+
         var columns = _run.Identity.Definition.Columns;
         var rows = _run.Pipeline.Rows;
-        var ids = new string[good.Count];
+        var multi = _run.MultiRows;
+        var count = (int)rowCount;
+        var ids = new string[count];
         var values = new object?[columns.Count][];
         for (var c = 0; c < columns.Count; c++)
         {
-            values[c] = new object?[good.Count];
+            values[c] = new object?[count];
         }
 
-        var vectors = new float[good.Count * dimension];
-        for (var r = 0; r < good.Count; r++)
+        var vectors = new float[count * dimension];
+        var r = 0;
+        foreach (var i in good)
         {
-            var i = good[r];
             var record = item.Chunk.Records[i];
-            ids[r] = item.Ids[i]!;
-            for (var c = 0; c < columns.Count; c++)
+            var vector = item.Vectors[i].Span;
+            if (multi is null)
             {
-                values[c][r] = rows.GetValue(record, columns[c]);
+                ids[r] = item.Ids[i]!;
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    values[c][r] = rows.GetValue(record, columns[c]);
+                }
+
+                vector.CopyTo(vectors.AsSpan(r * dimension, dimension));
+                r++;
+                continue;
             }
 
-            item.Vectors[i].Span.CopyTo(vectors.AsSpan(r * dimension, dimension));
+            for (var row = 0; row < item.RowCounts[i]; row++, r++)
+            {
+                ids[r] = multi.GetRowId(record, row);
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    values[c][r] = multi.GetRowValue(record, row, columns[c]);
+                }
+
+                vector.Slice(row * dimension, dimension).CopyTo(vectors.AsSpan(r * dimension, dimension));
+            }
         }
 
         return new VectorBatch(ids, values, vectors, dimension);

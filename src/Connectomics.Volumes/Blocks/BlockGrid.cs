@@ -126,14 +126,15 @@ public sealed class BlockGrid
 
     /// <summary>
     /// Gets the blocks one shard of a run does: a contiguous range of the execution order, the ranges of shards
-    /// 0 … N − 1 following one another and covering every block once. Each block is given to the shard whose share
-    /// of the total cost holds the block's middle (<c>floor(N · (before + cost / 2) / total)</c>), so shards carry
-    /// about equal cost (each within one block's cost of <c>total / N</c>); every shard computes the same split without
-    /// talking to the others. As in <see cref="WorkPlan"/>, a cost below 1 counts as 1.
+    /// 0 … N − 1 following one another and covering every block once, balanced by cost as
+    /// <see cref="WorkPlan.ContiguousRange"/> splits (each shard within about one block's cost of <c>total / N</c>, none
+    /// empty unless there are fewer blocks than shards); every shard computes the same split without talking to the
+    /// others. A cost below 1 counts as 1.
     /// </summary>
     /// <param name="shard">The shard (0-based index of a count).</param>
     /// <param name="cost">A block's cost; <see langword="null"/> for its write-box voxel count.</param>
     /// <returns>The shard's range (empty when there are more shards than blocks to give).</returns>
+    /// <exception cref="NotSupportedException">The grid has more than <see cref="int.MaxValue"/> blocks.</exception>
     public BlockRange ShardRange(ShardAssignment shard, Func<Block, long>? cost = null)
     {
         ArgumentNullException.ThrowIfNull(shard);
@@ -142,43 +143,20 @@ public sealed class BlockGrid
             return new BlockRange(0, Count);
         }
 
+        if (Count > int.MaxValue)
+        {
+            throw new NotSupportedException($"A grid of {Count} blocks is too many to split between shards; use larger blocks.");
+        }
+
         cost ??= static block => block.WriteBox.VoxelCount;
-        Int128 total = 0;
+        var weights = new long[Count];
+        var rank = 0;
         foreach (var block in InExecutionOrder())
         {
-            total += Math.Max(1, cost(block));
+            weights[rank++] = cost(block);
         }
 
-        long start = -1, stop = -1, rank = 0;
-        Int128 before = 0;
-        foreach (var block in InExecutionOrder())
-        {
-            var weight = Math.Max(1, cost(block));
-            var owner = (int)Int128.Min(shard.Count - 1, shard.Count * ((2 * before) + weight) / (2 * total));
-            if (owner == shard.Index)
-            {
-                if (start < 0)
-                {
-                    start = rank;
-                }
-
-                stop = rank + 1;
-            }
-            else if (owner > shard.Index)
-            {
-                break;
-            }
-
-            before += weight;
-            rank++;
-        }
-
-        if (start < 0)
-        {
-            // No block of its own: an empty range where the shard's blocks would stand.
-            return new BlockRange(rank, rank);
-        }
-
+        var (start, stop) = WorkPlan.ContiguousRange(weights, shard);
         return new BlockRange(start, stop);
     }
 

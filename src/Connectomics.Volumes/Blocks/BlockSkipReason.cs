@@ -11,4 +11,7 @@ public enum BlockSkipReason
 
     /// <summary>The block's read box holds only the fill value (<see cref="BlockGridOptions.SkipEmpty"/>).</summary>
     Empty,
+
+    /// <summary>No point of a per-point pipeline lies in the block's write box.</summary>
+    NoPoints,
 }

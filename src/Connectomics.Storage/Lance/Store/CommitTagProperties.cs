@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Connectomics.Chunks;
 using Connectomics.Stores;
 
@@ -6,8 +7,9 @@ namespace Connectomics.Storage.Lance.Store;
 
 /// <summary>
 /// A <see cref="CommitTag"/> as the transaction properties of a Lance commit: the run, the shard (<c>i/N</c>), the
-/// position (<see cref="WorkPosition"/> text) and the counts under <c>connectomics.*</c> keys, and the run's own
-/// properties under <see cref="RunPropertyPrefix"/>, so that nothing of the run collides with the tag.
+/// position (<see cref="WorkPosition"/> text), the counts and the records to try again (a JSON array of position
+/// texts, left out when there are none) under <c>connectomics.*</c> keys, and the run's own properties under
+/// <see cref="RunPropertyPrefix"/>, so that nothing of the run collides with the tag.
 /// </summary>
 internal static class CommitTagProperties
 {
@@ -17,6 +19,7 @@ internal static class CommitTagProperties
     public const string RecordsReadKey = "connectomics.records_read";
     public const string RowsWrittenKey = "connectomics.rows_written";
     public const string RecordsRejectedKey = "connectomics.records_rejected";
+    public const string RetryKey = "connectomics.retry";
 
     /// <summary>The prefix of the run's properties (<see cref="CommitTag.Properties"/>).</summary>
     public const string RunPropertyPrefix = "connectomics.run.";
@@ -32,6 +35,11 @@ internal static class CommitTagProperties
             [RowsWrittenKey] = tag.RowsWritten.ToString(CultureInfo.InvariantCulture),
             [RecordsRejectedKey] = tag.RecordsRejected.ToString(CultureInfo.InvariantCulture),
         };
+        if (tag.Retry.Count > 0)
+        {
+            properties[RetryKey] = EncodeRetry(tag.Retry);
+        }
+
         foreach (var (key, value) in tag.Properties)
         {
             properties[RunPropertyPrefix + key] = value;
@@ -71,7 +79,55 @@ internal static class CommitTagProperties
             RecordsRead = Count(properties, RecordsReadKey, source),
             RowsWritten = Count(properties, RowsWrittenKey, source),
             RecordsRejected = Count(properties, RecordsRejectedKey, source),
+            Retry = properties.TryGetValue(RetryKey, out var retry) ? DecodeRetry(retry, source) : [],
         };
+    }
+
+    private static string EncodeRetry(IReadOnlyList<WorkPosition> retry)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var position in retry)
+            {
+                json.WriteStringValue(position.ToString());
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static WorkPosition[] DecodeRetry(string text, string source)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                throw Malformed(RetryKey, text, source, "a JSON array of positions was expected");
+            }
+
+            var positions = new WorkPosition[document.RootElement.GetArrayLength()];
+            var i = 0;
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.String || !WorkPosition.TryParse(element.GetString(), out var position) || position.IsDone)
+                {
+                    throw Malformed(RetryKey, text, source, string.Create(CultureInfo.InvariantCulture, $"item {i} is not a position '<offset>@<unit key>'"));
+                }
+
+                positions[i++] = position;
+            }
+
+            return positions;
+        }
+        catch (JsonException exception)
+        {
+            throw new LanceFormatException($"The commit tag's '{RetryKey}' is '{text}', which is not JSON: {exception.Message}", source);
+        }
     }
 
     private static string Required(IReadOnlyDictionary<string, string> properties, string key, string source) =>
@@ -87,6 +143,6 @@ internal static class CommitTagProperties
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw Malformed(key, text, source);
     }
 
-    private static LanceFormatException Malformed(string key, string value, string source) =>
-        new($"The commit tag's '{key}' is '{value}', which does not parse.", source);
+    private static LanceFormatException Malformed(string key, string value, string source, string? why = null) =>
+        new($"The commit tag's '{key}' is '{value}', which does not parse{(why is null ? "." : $": {why}.")}", source);
 }
