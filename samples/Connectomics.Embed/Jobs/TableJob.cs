@@ -4,6 +4,7 @@ using Connectomics.Embed.Cli;
 using Connectomics.Embed.Output;
 using Connectomics.Gpu.Inference;
 using Connectomics.Pipelines;
+using Connectomics.Samples.Cli;
 using Connectomics.Samples.Inputs;
 using Connectomics.Sequences;
 using Connectomics.Storage.Parquet;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Connectomics.Chunks;
 
-namespace Connectomics.Embed.Cli;
+namespace Connectomics.Samples.Cli;
 
 /// <summary>
 /// Which shard this process is: <c>--shard i/N</c>; else a Slurm array task's or a Kubernetes Indexed Job pod's
