@@ -6,13 +6,13 @@ using Connectomics.Volumes.Zarr.V3;
 namespace Connectomics.CrashTests.Volumes;
 
 /// <summary>
-/// The volume the volume crash runs embed: a 48×56×64 uint8 Zarr v3 array in 16³ chunks, sharded 32³, blosc-zstd with
+/// The volume the volume crash runs embed: a 32×48×64 uint8 Zarr v3 array in 16³ chunks, sharded 32³, blosc-zstd with
 /// bit shuffle, holding EM-like structure (cell interiors of graded grey, dark membranes on a wavy lattice, seeded
-/// noise) so that every block's vectors differ. With 16³ blocks it has 3×4×4 = 48 blocks.
+/// noise) so that every block's vectors differ. With 16³ blocks it has 2×3×4 = 24 blocks, all whole.
 /// </summary>
 internal static class CrashVolume
 {
-    public static readonly long[] Shape = [48, 56, 64];
+    public static readonly long[] Shape = [32, 48, 64];
     public const int Chunk = 16;
     public const int ShardEdge = 32;
     public const int Block = 16;

@@ -9,7 +9,7 @@ namespace Connectomics.CrashTests.Volumes;
 public sealed class VolumeCrashRuns : IAsyncLifetime
 {
     public const string Table = "cells";
-    public const int CheckpointBlocks = 5;
+    public const int CheckpointBlocks = 4;
     private const string RunId = "crash";
 
     private readonly TempDirectory _work = new("connectomics-volume-crash");
@@ -27,7 +27,7 @@ public sealed class VolumeCrashRuns : IAsyncLifetime
     }
 
     /// <summary>Gets the command line that embeds the volume into table <see cref="Table"/> of <paramref name="database"/>.</summary>
-    /// <remarks>16³ blocks (48 of them) with the tiny U-Net's own halo, one row per 8³ cell (8 per block), a commit every
+    /// <remarks>16³ blocks (24 of them) with the tiny U-Net's own halo, one row per 8³ cell (8 per block), a commit every
     /// <see cref="CheckpointBlocks"/> blocks so that kills land between commits, two reads at once, a small cache.</remarks>
     public IReadOnlyList<string> Arguments(string database) =>
     [
