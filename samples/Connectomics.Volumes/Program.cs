@@ -60,6 +60,7 @@ options.Embed.SetAction((parsed, cancellationToken) => Guarded(parsed, async log
         Shard = parsed.GetValue(options.Shard),
         ShardCount = parsed.GetValue(options.ShardCount),
         RunId = parsed.GetValue(options.RunId)!,
+        CheckpointBlocks = parsed.GetValue(options.CheckpointBlocks),
         Restart = parsed.GetValue(options.Restart),
     };
     return (await EmbedCommand.RunAsync(request, loggerFactory, cancellationToken)).Code;

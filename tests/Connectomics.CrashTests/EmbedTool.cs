@@ -17,12 +17,15 @@ internal static class EmbedTool
 
     public static string ToolDll { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "bin", "Connectomics.Embed", Configuration, "Connectomics.Embed.dll");
 
+    /// <summary>The connectomics-volumes tool, run the same way by the volume crash tests.</summary>
+    public static string VolumesToolDll { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "bin", "Connectomics.Volumes.Tool", Configuration, "connectomics-volumes.dll");
+
     public static string HookDll { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "bin", "Connectomics.PipelineCrashHook", Configuration, "Connectomics.PipelineCrashHook.dll");
 
     /// <summary>Runs the tool to its end, with the hook when <paramref name="hook"/> has variables for it.</summary>
-    public static async Task<ToolRun> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? hook = null)
+    public static async Task<ToolRun> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? hook = null, string? tool = null)
     {
-        using var process = Start(arguments, hook);
+        using var process = Start(arguments, hook, tool);
         var started = Stopwatch.GetTimestamp();
         var (stdout, stderr) = Capture(process);
         await process.WaitForExitAsync();
@@ -30,9 +33,9 @@ internal static class EmbedTool
     }
 
     /// <summary>Runs the tool and kills it with SIGKILL after <paramref name="delay"/>, unless it ended before.</summary>
-    public static async Task<ToolRun> RunAndKillAsync(IReadOnlyList<string> arguments, TimeSpan delay)
+    public static async Task<ToolRun> RunAndKillAsync(IReadOnlyList<string> arguments, TimeSpan delay, string? tool = null)
     {
-        using var process = Start(arguments, hook: null);
+        using var process = Start(arguments, hook: null, tool);
         var started = Stopwatch.GetTimestamp();
         var (stdout, stderr) = Capture(process);
         var killed = false;
@@ -61,11 +64,12 @@ internal static class EmbedTool
         return new ToolRun(process.ExitCode, await stdout, await stderr, Stopwatch.GetElapsedTime(started), killed);
     }
 
-    private static Process Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? hook)
+    private static Process Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? hook, string? tool)
     {
-        if (!File.Exists(ToolDll))
+        tool ??= ToolDll;
+        if (!File.Exists(tool))
         {
-            throw new FileNotFoundException("Build samples/Connectomics.Embed first.", ToolDll);
+            throw new FileNotFoundException("Build the sample program first.", tool);
         }
 
         var start = new ProcessStartInfo("dotnet")
@@ -74,7 +78,7 @@ internal static class EmbedTool
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ToolDll);
+        start.ArgumentList.Add(tool);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -56,6 +56,7 @@ internal sealed class VolumesCommandLine
     public Option<string?> Shard { get; } = new("--shard") { Description = "This process's shard, i/N (0-based). Default: from a Slurm array job or a Kubernetes Indexed Job, else 0/1." };
     public Option<int?> ShardCount { get; } = new("--shard-count") { Description = "The number of shards of a Kubernetes Indexed Job (its completions); also $CONNECTOMICS_SHARD_COUNT." };
     public Option<string> RunId { get; } = new("--run-id") { Description = "The run; the same command with the same run id continues it.", DefaultValueFactory = _ => "default" };
+    public Option<long> CheckpointBlocks { get; } = new("--checkpoint-blocks") { Description = "Commit the finished blocks' rows (and the done-block set) at least every this many blocks; also every 30 minutes.", DefaultValueFactory = _ => 200 };
     public Option<bool> Restart { get; } = new("--restart") { Description = "Start over: replace the table's rows instead of continuing the run." };
 
     // convert and embed.
@@ -71,7 +72,7 @@ internal sealed class VolumesCommandLine
         };
         var embed = new Command("embed", "Runs a 3-D U-Net block by block over a volume into a Lance table: one row per block, per cell or per point, with the block's coordinates. Re-running the same command continues the run; shards split the blocks.")
         {
-            EmbedSource, Array, Database, Table, Block, Halo, Cell, PerBlock, Points, Preset, Weights, Seed, CacheMegabytes, Concurrency, Shard, ShardCount, RunId, Restart,
+            EmbedSource, Array, Database, Table, Block, Halo, Cell, PerBlock, Points, Preset, Weights, Seed, CacheMegabytes, Concurrency, Shard, ShardCount, RunId, CheckpointBlocks, Restart,
         };
         Format.AcceptOnlyFromAmong("zarr2", "zarr3", "precomputed");
         Preset.AcceptOnlyFromAmong("tiny", "small");

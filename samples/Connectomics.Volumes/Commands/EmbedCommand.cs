@@ -55,6 +55,8 @@ internal static class EmbedCommand
 
         public string RunId { get; init; } = "default";
 
+        public long CheckpointBlocks { get; init; } = VolumePipelineBuilder.DefaultCheckpointBlocks;
+
         public bool Restart { get; init; }
     }
 
@@ -66,9 +68,9 @@ internal static class EmbedCommand
             return (CommandLineErrors.Report("--cell, --per-block and --points each choose the rows: give one."), null);
         }
 
-        if (request.Block < 1 || request.Cell is < 1 || request.CacheMegabytes < 0 || request.Concurrency < 1)
+        if (request.Block < 1 || request.Cell is < 1 || request.CacheMegabytes < 0 || request.Concurrency < 1 || request.CheckpointBlocks < 1)
         {
-            return (CommandLineErrors.Report("--block, --cell and --concurrency must be 1 or more, --cache-mb 0 or more."), null);
+            return (CommandLineErrors.Report("--block, --cell, --concurrency and --checkpoint-blocks must be 1 or more, --cache-mb 0 or more."), null);
         }
 
         long? halo = null;
@@ -127,6 +129,7 @@ internal static class EmbedCommand
                 }
             })
             .ToLance(request.Database, request.Table)
+            .CheckpointEvery(TimeSpan.FromMinutes(30), request.CheckpointBlocks)
             .WithRunId(request.RunId)
             .AsShard(shard)
             .Restart(request.Restart)
