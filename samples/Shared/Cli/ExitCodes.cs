@@ -1,6 +1,6 @@
-namespace Connectomics.Embed.Cli;
+namespace Connectomics.Samples.Cli;
 
-/// <summary>The tool's exit codes, the same as <c>connectomics-lance</c>'s.</summary>
+/// <summary>The sample tools' exit codes, the same as <c>connectomics-lance</c>'s.</summary>
 internal static class ExitCodes
 {
     /// <summary>The run finished (or was already complete).</summary>

@@ -1,4 +1,4 @@
-namespace Connectomics.Embed.Cli;
+namespace Connectomics.Samples.Cli;
 
 /// <summary>One <c>error:</c> line on stderr for a command line that does not parse or does not make sense.</summary>
 internal static class CommandLineErrors
